@@ -1,0 +1,40 @@
+"""ckanext-bandaaceh: the CKAN extension of the Banda Aceh open data portal."""
+from setuptools import find_namespace_packages, setup
+
+SRC = "ckanext-bandaaceh"
+
+setup(
+    name="ckanext-bandaaceh",
+    version="0.1.0",
+    description="Open data portal of Kota Banda Aceh: SKPD, gampong budgets (APBG), harvesting",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.10",
+    package_dir={"": SRC},
+    packages=find_namespace_packages(SRC, include=["ckanext", "ckanext.*"]),
+    namespace_packages=["ckanext"],
+    include_package_data=True,
+    package_data={
+        "ckanext.bandaaceh": [
+            "schemas/*.yaml",
+            "config_declaration.yaml",
+            "templates/**/*.html",
+            "assets/**/*",
+            "i18n/**/*",
+            "reference/*.csv",
+        ]
+    },
+    install_requires=[
+        "click",
+        "pyyaml",
+        "requests",
+        "ckanapi",
+        "python-calamine>=0.5",
+        "charset-normalizer>=3",
+        "defusedxml>=0.7",
+    ],
+    entry_points={
+        "ckan.plugins": [
+            "bandaaceh = ckanext.bandaaceh.plugin:BandaAcehPlugin",
+        ],
+    },
+)
