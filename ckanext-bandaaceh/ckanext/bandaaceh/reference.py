@@ -160,10 +160,20 @@ def load_skpd(path: Path, areas: dict[str, Area], urusan: dict[str, str]) -> lis
     return data["skpd"]
 
 
-@functools.lru_cache(maxsize=8)
 def load(config_dir: str | os.PathLike[str] | None = None) -> Reference:
-    """Load all reference lists from ``config_dir`` (default: the repository's config/)."""
+    """Load all reference lists from ``config_dir`` (default: the repository's config/).
+
+    Cached, and read again when one of the files changes.
+    """
     base = Path(config_dir) if config_dir else DEFAULT_CONFIG_DIR
+    files = (base / "reference" / "wilayah-kota-banda-aceh.csv",
+             base / "reference" / "urusan-pemerintahan.csv", base / "skpd.yaml")
+    stamp = tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files)
+    return _load(base, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(base: Path, _stamp: tuple[int, ...]) -> Reference:
     areas = load_areas(base / "reference" / "wilayah-kota-banda-aceh.csv")
     urusan = load_urusan(base / "reference" / "urusan-pemerintahan.csv")
     skpd = load_skpd(base / "skpd.yaml", areas, urusan)

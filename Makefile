@@ -1,0 +1,23 @@
+# The two commands of the README, plus helpers. Everything is idempotent.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+portal:  ## install, start and seed the whole portal at http://127.0.0.1:5000 (Ctrl-C stops it)
+	@scripts/portal.sh
+
+test:  ## run the entire test suite against the real stack (installs and starts what it needs)
+	@scripts/test.sh $(ARGS)
+
+services:  ## start PostgreSQL, Redis and Solr only
+	@scripts/bootstrap.sh && scripts/services.sh start
+
+stop:  ## stop everything the portal and the tests started
+	@-pkill -f 'honcho start -f $(CURDIR)/Procfile' ; scripts/services.sh stop
+
+bench:  ## run the benchmarks (prints ratios against their baselines)
+	@scripts/bench.sh
+
+.PHONY: help portal test services stop bench

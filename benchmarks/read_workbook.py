@@ -1,0 +1,161 @@
+"""Benchmark: read_workbook + extract_tables versus openpyxl's read-only mode.
+
+    python benchmarks/read_workbook.py [--rows 200000] [--cache-dir /tmp/bandaaceh-bench]
+
+Generates (once, into the cache dir) a workbook of ROWS x 10 mixed cells with
+openpyxl's write-only mode, then, in this process, times
+
+* ours: ``read_workbook`` (safety checks + python-calamine) + ``extract_tables``
+  (header detection + typing into int/Decimal/date/str);
+* openpyxl: ``load_workbook(read_only=True, data_only=True)`` iterating all values
+  (untyped: no header detection, no Decimal conversion);
+
+and prints "ratio openpyxl/ours = N.Nx". Then it measures peak memory (max RSS of a
+fresh subprocess, which includes calamine's Rust allocations) for a one-million-cell
+sheet: interpreter + imports only (baseline), ours, and openpyxl.
+Figures are printed, never asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "ckanext-bandaaceh"))
+
+KECAMATAN = ["Baiturrahman", "Kuta Alam", "Meuraxa", "Syiah Kuala", "Lueng Bata", "Kuta Raja", "Banda Raya", "Jaya Baru", "Ulee Kareng"]
+
+
+def generate(path: str, rows: int) -> None:
+    """Write a ROWS x 10 workbook: title rows, a header, mixed numbers/text/dates."""
+    import openpyxl
+
+    rnd = random.Random(1)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Data")
+    ws.append(["PEMERINTAH KOTA BANDA ACEH"])
+    ws.append([f"Data Benchmark {rows} Baris Tahun 2024"])
+    ws.append([])
+    ws.append(["No", "Kecamatan", "Gampong", "Laki-laki", "Perempuan", "Jumlah", "Anggaran", "Realisasi", "Persen", "Tanggal"])
+    start = datetime.date(2024, 1, 1)
+    for i in range(rows):
+        lk, pr = rnd.randint(100, 5000), rnd.randint(100, 5000)
+        ws.append([
+            i + 1,
+            rnd.choice(KECAMATAN),
+            f"Gampong {rnd.randint(1, 90)}",
+            lk,
+            pr,
+            lk + pr,
+            rnd.randint(10**6, 10**9),
+            round(rnd.random() * 10**8, 2),
+            f"{rnd.random() * 100:.2f}".replace(".", ","),  # Indonesian decimal text
+            start + datetime.timedelta(days=i % 365),
+        ])
+    tmp = path + ".part"
+    wb.save(tmp)
+    os.replace(tmp, path)
+
+
+def ensure(cache_dir: str, rows: int) -> str:
+    os.makedirs(cache_dir, exist_ok=True)
+    path = os.path.join(cache_dir, f"bench_{rows}x10.xlsx")
+    if not os.path.exists(path):
+        t = time.perf_counter()
+        print(f"generating {path} ...", flush=True)
+        generate(path, rows)
+        print(f"  generated in {time.perf_counter() - t:.1f} s", flush=True)
+    return path
+
+
+def run_ours(path: str) -> tuple[int, int]:
+    from ckanext.bandaaceh.spreadsheet import extract_tables, read_workbook
+
+    wb = read_workbook(path)
+    cells = rows = 0
+    for sheet in wb.sheets:
+        for table in extract_tables(sheet, filename=wb.filename):
+            rows += len(table.rows)
+            cells += len(table.rows) * len(table.columns)
+    return rows, cells
+
+
+def run_openpyxl(path: str) -> tuple[int, int]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    cells = rows = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            rows += 1
+            for _ in row:
+                cells += 1
+    wb.close()
+    return rows, cells
+
+
+def timed(fn, path: str) -> tuple[float, tuple[int, int]]:
+    t = time.perf_counter()
+    result = fn(path)
+    return time.perf_counter() - t, result
+
+
+_CHILD = r"""
+import resource, sys
+sys.path.insert(0, {src!r})
+which, path = sys.argv[1], sys.argv[2]
+import openpyxl, python_calamine
+from ckanext.bandaaceh.spreadsheet import extract_tables, read_workbook
+sys.path.insert(0, {bench!r})
+import read_workbook as bench
+if which == "ours":
+    bench.run_ours(path)
+elif which == "openpyxl":
+    bench.run_openpyxl(path)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss_mb(which: str, path: str) -> float:
+    code = _CHILD.format(src=os.path.join(ROOT, "ckanext-bandaaceh"), bench=os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code, which, path], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is KiB on Linux
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=200_000)
+    ap.add_argument("--cache-dir", default=os.path.join("/tmp", "bandaaceh-bench"))
+    ap.add_argument("--skip-openpyxl", action="store_true", help="time only our reader")
+    ap.add_argument("--skip-memory", action="store_true")
+    args = ap.parse_args()
+
+    path = ensure(args.cache_dir, args.rows)
+    size = os.path.getsize(path)
+    print(f"workbook: {path} ({size / 2**20:.1f} MiB, {args.rows:,} rows x 10 cols)")
+
+    t_ours, (rows, cells) = timed(run_ours, path)
+    print(f"ours     read_workbook + extract_tables: {t_ours:6.2f} s  ({rows:,} typed rows, {cells:,} cells)")
+    if not args.skip_openpyxl:
+        t_opx, (rows, cells) = timed(run_openpyxl, path)
+        print(f"openpyxl read_only iterate all values:   {t_opx:6.2f} s  ({rows:,} rows, {cells:,} cells)")
+        print(f"ratio openpyxl/ours = {t_opx / t_ours:.1f}x")
+
+    if not args.skip_memory:
+        mpath = ensure(args.cache_dir, 100_000)  # 100,000 x 10 = one million cells
+        base = peak_rss_mb("baseline", mpath)
+        ours = peak_rss_mb("ours", mpath)
+        opx = peak_rss_mb("openpyxl", mpath)
+        print("peak memory (max RSS of a fresh process, 1,000,000-cell sheet):")
+        print(f"  baseline (python + imports) {base:7.1f} MiB")
+        print(f"  ours                        {ours:7.1f} MiB  (+{ours - base:.1f} MiB)")
+        print(f"  openpyxl read_only          {opx:7.1f} MiB  (+{opx - base:.1f} MiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""The canonical long CSV of gampong budgets (one row per leaf line).
+
+Columns (see ``CSV_FIELDS`` and ``README.md``): kode_wilayah, gampong, kecamatan, tahun,
+tahap, kode_rekening, kode_kegiatan, bidang, uraian, anggaran, realisasi, sumber_dana.
+Amounts are plain decimals (``1500000``, ``1234.5``): '.' as decimal point, no thousands
+separator; blank when absent. UTF-8 with a header row.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from decimal import Decimal
+from typing import IO, Iterable, Iterator
+
+from .codes import derived_sumber_dana
+from .model import Budget
+
+__all__ = ["CSV_FIELDS", "CSV_COLUMNS", "format_amount", "budget_rows", "write_csv", "to_csv_bytes"]
+
+#: (column, DataStore type) in output order.
+CSV_FIELDS: tuple[tuple[str, str], ...] = (
+    ("kode_wilayah", "text"),
+    ("gampong", "text"),
+    ("kecamatan", "text"),
+    ("tahun", "int"),
+    ("tahap", "text"),
+    ("kode_rekening", "text"),
+    ("kode_kegiatan", "text"),
+    ("bidang", "text"),
+    ("uraian", "text"),
+    ("anggaran", "numeric"),
+    ("realisasi", "numeric"),
+    ("sumber_dana", "text"),
+)
+CSV_COLUMNS: tuple[str, ...] = tuple(name for name, _ in CSV_FIELDS)
+
+
+def format_amount(value: Decimal | None) -> str:
+    """``Decimal('1500000.00')`` -> ``'1500000'``; ``Decimal('12.50')`` -> ``'12.5'``; None -> ``''``."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def budget_rows(budget: Budget) -> Iterator[dict[str, str]]:
+    """Rows (column -> text) of the leaf lines of ``budget``, in file order.
+
+    ``sumber_dana`` is the line's own code; for pendapatan lines without one it is derived
+    from the account (4.1.x PAD, 4.2.1 DDS, 4.2.2 PBH, 4.2.3 ADD).
+    """
+    for ln in budget.lines:
+        if not ln.is_leaf:
+            continue
+        sumber = ln.sumber_dana
+        if sumber is None and ln.account and ln.account.startswith("4"):
+            sumber = derived_sumber_dana(ln.account)
+        yield {
+            "kode_wilayah": budget.gampong_code or "",
+            "gampong": budget.gampong_name or "",
+            "kecamatan": budget.kecamatan_name or "",
+            "tahun": "" if budget.year is None else str(budget.year),
+            "tahap": budget.stage,
+            "kode_rekening": ln.account or "",
+            "kode_kegiatan": ln.kegiatan or "",
+            "bidang": ln.bidang or "",
+            "uraian": ln.description,
+            "anggaran": format_amount(ln.anggaran),
+            "realisasi": format_amount(ln.realisasi),
+            "sumber_dana": sumber or "",
+        }
+
+
+def write_csv(budgets: Budget | Iterable[Budget], out: IO[str] | str | os.PathLike[str], *, header: bool = True) -> int:
+    """Write one or more budgets as the canonical CSV to a text stream or path; return the row count."""
+    if isinstance(budgets, Budget):
+        budgets = [budgets]
+    if isinstance(out, (str, os.PathLike)):
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            return write_csv(budgets, fh, header=header)
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    if header:
+        writer.writeheader()
+    n = 0
+    for b in budgets:
+        for row in budget_rows(b):
+            writer.writerow(row)
+            n += 1
+    return n
+
+
+def to_csv_bytes(budgets: Budget | Iterable[Budget]) -> bytes:
+    """The canonical CSV of ``budgets`` as UTF-8 bytes (with header row)."""
+    buf = io.StringIO()
+    write_csv(budgets, buf)
+    return buf.getvalue().encode("utf-8")

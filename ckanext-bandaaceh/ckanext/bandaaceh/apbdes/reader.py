@@ -1,0 +1,253 @@
+"""Entry points: :func:`read_budget` and :func:`detect_layout`."""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..spreadsheet import Sheet, SpreadsheetError, Workbook, read_workbook
+from .errors import BudgetReadError, UnknownLayoutError
+from .layouts import find_header, read_table_layout
+from .model import LAYOUTS, PERIODS, STAGES, Budget, Problem
+from .reference import Reference, load_reference
+from .siskeudes import TABLES, is_siskeudes, read_siskeudes, table_name
+
+__all__ = ["read_budget", "detect_layout", "read_zip_tables", "MAX_BYTES", "ZIP_MAX_MEMBERS", "ZIP_MAX_UNCOMPRESSED"]
+
+#: Largest accepted upload (bytes).
+MAX_BYTES = 50 * 1024 * 1024
+#: Most members a Siskeudes zip may have.
+ZIP_MAX_MEMBERS = 1000
+#: Most bytes the used members of a zip may expand to, in total.
+ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+#: Largest accepted compression ratio of a member (zip bombs compress far better).
+ZIP_MAX_RATIO = 200
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _is_zip_of_tables(data: bytes) -> bool:
+    if not data.startswith(_ZIP_MAGIC):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return False
+    lowered = {n.lower() for n in names}
+    if "xl/workbook.xml" in lowered or "mimetype" in lowered or "content.xml" in lowered:
+        return False
+    return any(n.lower().endswith(".csv") for n in names)
+
+
+def read_zip_tables(
+    data: bytes,
+    filename: str | None = None,
+    *,
+    tables: Sequence[str] = TABLES,
+    max_members: int = ZIP_MAX_MEMBERS,
+    max_uncompressed: int = ZIP_MAX_UNCOMPRESSED,
+    max_cells: int | None = None,
+) -> Workbook:
+    """Read the CSV members named in ``tables`` from a zip, safely (member count, sizes, ratio).
+
+    Each member is parsed by the spreadsheet layer; sheets are named by table (``Ta_RAB``).
+    """
+    name = os.path.basename(filename) if filename else None
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise BudgetReadError("unreadable_file", f"Berkas zip rusak atau terpotong ({exc}).") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > max_members:
+            raise BudgetReadError("file_too_large", f"Berkas zip berisi {len(infos)} berkas (maksimum {max_members}).")
+        wanted = {t.lower() for t in tables}
+        total = 0
+        sheets: list[Sheet] = []
+        seen: set[str] = set()
+        for info in infos:
+            if info.is_dir():
+                continue
+            tname = table_name(info.filename)
+            if tname is None or tname.lower() not in wanted or tname in seen:
+                continue
+            if info.flag_bits & 0x1:
+                raise BudgetReadError("unreadable_file", f"{info.filename} di dalam zip terenkripsi.")
+            total += info.file_size
+            if total > max_uncompressed:
+                raise BudgetReadError("file_too_large", f"Isi zip terlalu besar setelah diekstrak (> {max_uncompressed:,} byte).")
+            if info.compress_size and info.file_size / info.compress_size > ZIP_MAX_RATIO and info.file_size > 1 << 20:
+                raise BudgetReadError("file_too_large", f"{info.filename}: rasio kompresi tidak wajar (zip bomb?).")
+            try:
+                with zf.open(info) as fh:
+                    content = fh.read(info.file_size + 1)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+                raise BudgetReadError("unreadable_file", f"{info.filename} di dalam zip tidak dapat dibaca ({exc}).") from None
+            if len(content) > info.file_size:
+                raise BudgetReadError("file_too_large", f"{info.filename}: ukuran isi tidak sesuai dengan header zip.")
+            seen.add(tname)
+            if not content.strip():
+                sheets.append(Sheet(tname, []))
+                continue
+            kwargs: dict[str, Any] = {}
+            if max_cells is not None:
+                kwargs["max_cells"] = max_cells
+            try:
+                wb = read_workbook(content, info.filename, **kwargs)
+            except SpreadsheetError as exc:
+                raise BudgetReadError("unreadable_file", f"{info.filename} di dalam zip tidak dapat dibaca: {exc.reason}.",
+                                      sheet=tname) from None
+            sheets.append(Sheet(tname, wb.sheets[0].rows if wb.sheets else []))
+    return Workbook(filename=name or "<data>", format="zip", sheets=sheets)
+
+
+def detect_layout(workbook: Any) -> str:
+    """Name of the layout of ``workbook`` (``siskeudes``, ``penjabaran``, ``realisasi``, ``peraturan``).
+
+    Raises :class:`UnknownLayoutError` when none is recognised.
+    """
+    names = [s.name for s in workbook.sheets]
+    if is_siskeudes(names):
+        return "siskeudes"
+    for sheet in workbook.sheets:
+        h = find_header(sheet.rows)
+        if h is not None:
+            return h.layout
+    raise UnknownLayoutError()
+
+
+def _load(source: str | os.PathLike[str] | bytes, max_bytes: int) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise BudgetReadError("file_too_large", f"Berkas terlalu besar ({size:,} byte; maksimum {max_bytes:,}).")
+        data = path.read_bytes()
+    if len(data) > max_bytes:
+        raise BudgetReadError("file_too_large", f"Berkas terlalu besar ({len(data):,} byte; maksimum {max_bytes:,}).")
+    return data
+
+
+def read_budget(
+    source: str | os.PathLike[str] | bytes,
+    filename: str | None = None,
+    *,
+    gampong: str | None = None,
+    year: int | None = None,
+    stage: str | None = None,
+    period: str | None = None,
+    layout: str | None = None,
+    reference: Reference | str | os.PathLike[str] | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_cells: int | None = None,
+) -> Budget:
+    """Read a budget file (xlsx/xls/ods/csv, or a Siskeudes zip) into a :class:`Budget`.
+
+    The layout is detected unless ``layout`` is given. ``gampong`` is an area code
+    (``11.71.01.2001``) or a gampong name; ``gampong``/``year``/``stage``/``period`` override
+    what the file says (a contradiction is reported as a ``hint_mismatch`` warning).
+    ``reference`` is a loaded :class:`Reference` or a directory of reference CSVs.
+    Raises :class:`BudgetReadError` (``.problem.code``) when the file cannot be read.
+    """
+    if stage is not None and stage not in STAGES:
+        raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
+    if period is not None and period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}, got {period!r}")
+    if layout is not None and layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    ref = reference if isinstance(reference, Reference) else load_reference(reference)
+    if filename is None and not isinstance(source, (bytes, bytearray, memoryview)):
+        filename = os.path.basename(os.fspath(source))
+    data = _load(source, max_bytes)
+
+    if _is_zip_of_tables(data):
+        workbook: Any = read_zip_tables(data, filename, max_cells=max_cells)
+    else:
+        kwargs: dict[str, Any] = {"max_bytes": max_bytes}
+        if max_cells is not None:
+            kwargs["max_cells"] = max_cells
+        try:
+            workbook = read_workbook(data, filename, **kwargs)
+        except SpreadsheetError as exc:
+            raise BudgetReadError("unreadable_file", f"Berkas tidak dapat dibaca: {exc}", sheet=exc.sheet,
+                                  row=exc.row) from None
+
+    name = layout or detect_layout(workbook)
+    budget = Budget(source_file=filename, layout=name)
+    gampong_entry = ref.gampong(gampong) if gampong else None
+    if name == "siskeudes":
+        tables = {s.name: s.rows for s in workbook.sheets}
+        if not is_siskeudes(list(tables)):
+            raise BudgetReadError("missing_tables", "Berkas bukan ekspor Siskeudes (tabel Ta_RAB/Ta_RABRinci tidak ada).")
+        read_siskeudes(tables, budget, ref, gampong_code=gampong_entry.code if gampong_entry else None,
+                       year=year, stage=stage)
+    else:
+        found = [(sheet, h) for sheet in workbook.sheets if (h := find_header(sheet.rows)) is not None]
+        if not found:
+            raise UnknownLayoutError()
+        sheet, h = found[0]
+        read_table_layout(sheet.rows, h, budget, ref, sheet=sheet.name)
+        if len(found) > 1:
+            others = ", ".join(f"'{s.name}'" for s, _ in found[1:])
+            budget.problems.append(Problem(
+                "warning", "other_sheets_ignored",
+                f"Hanya sheet '{sheet.name}' yang dibaca; sheet lain yang juga berisi tabel anggaran diabaikan: {others}.",
+                sheet=sheet.name, found=others))
+    _apply_identity(budget, ref, gampong, gampong_entry, year, stage, period)
+    return budget
+
+
+def _mismatch(budget: Budget, what: str, given: Any, found: Any) -> None:
+    budget.problems.append(
+        Problem("warning", "hint_mismatch",
+                f"{what} yang diberikan ({given}) berbeda dengan yang tertulis di berkas ({found}).",
+                field=what.lower(), expected=given, found=found)
+    )
+
+
+def _apply_identity(budget: Budget, ref: Reference, gampong: str | None, entry, year: int | None,
+                    stage: str | None, period: str | None) -> None:
+    hints = budget.hints
+    hinted = ref.gampong(hints["gampong"]) if hints.get("gampong") else None
+    if hinted is None and hints.get("gampong_name"):
+        hinted = ref.gampong(hints["gampong_name"])
+    if gampong:
+        if entry is None:
+            budget.problems.append(Problem("error", "unknown_gampong",
+                                           f"Gampong '{gampong}' tidak ada dalam daftar wilayah Kota Banda Aceh.",
+                                           field="gampong", found=gampong))
+        elif hinted is not None and hinted.code != entry.code:
+            _mismatch(budget, "Gampong", f"{entry.code} {entry.name}", f"{hinted.code} {hinted.name}")
+    else:
+        entry = hinted
+    if entry is not None:
+        budget.gampong_code, budget.gampong_name = entry.code, entry.name
+        kec = ref.wilayah.get(entry.parent or "")
+        if kec is not None:
+            budget.kecamatan_code, budget.kecamatan_name = kec.code, kec.name
+
+    if year is not None:
+        if hints.get("year") and hints["year"] != year:
+            _mismatch(budget, "Tahun", year, hints["year"])
+        budget.year = int(year)
+    else:
+        budget.year = hints.get("year")
+
+    default_stage = "realisasi" if budget.layout == "realisasi" else "murni"
+    if stage is not None:
+        if hints.get("stage") and hints["stage"] != stage:
+            _mismatch(budget, "Tahap", stage, hints["stage"])
+        budget.stage = stage
+    else:
+        budget.stage = hints.get("stage") or default_stage
+    if budget.stage == "realisasi":
+        if period is not None and hints.get("period") and hints["period"] != period:
+            _mismatch(budget, "Periode", period, hints["period"])
+        budget.period = period or hints.get("period")
+    else:
+        budget.period = None

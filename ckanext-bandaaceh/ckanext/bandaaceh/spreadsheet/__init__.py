@@ -1,0 +1,33 @@
+"""Read xlsx/xls/ods/csv files into clean typed tables (pure Python, no CKAN imports).
+
+    wb = read_workbook("anggaran.xlsx")
+    for sheet in wb.sheets:
+        for table in extract_tables(sheet, filename=wb.filename):
+            csv_text = to_csv(table)
+"""
+from .dates import parse_date
+from .detect import detect_format
+from .errors import SpreadsheetError, cell_ref, column_letter
+from .export import format_value, to_csv
+from .numbers import NumberInfo, parse_number, parse_number_info
+from .reader import Sheet, Workbook, read_workbook
+from .tables import Column, Table, extract_tables
+
+__all__ = [
+    "SpreadsheetError",
+    "detect_format",
+    "Sheet",
+    "Workbook",
+    "read_workbook",
+    "parse_number",
+    "parse_number_info",
+    "NumberInfo",
+    "parse_date",
+    "Column",
+    "Table",
+    "extract_tables",
+    "to_csv",
+    "format_value",
+    "cell_ref",
+    "column_letter",
+]

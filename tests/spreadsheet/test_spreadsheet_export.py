@@ -1,0 +1,55 @@
+import datetime
+import io
+from decimal import Decimal
+
+from ckanext.bandaaceh.spreadsheet import Column, SpreadsheetError, Table, format_value, to_csv
+
+
+def test_to_csv_formats_values():
+    t = Table(
+        sheet="S",
+        columns=[Column("Nama, lengkap", "text"), Column("N", "number"), Column("T", "date"), Column("B", "boolean")],
+        rows=[
+            ['Ali "AA"', Decimal("1587456770.00"), datetime.date(2024, 1, 31), True],
+            [None, Decimal("0.125"), datetime.datetime(2024, 1, 31, 10, 5), False],
+            ["Ümit", Decimal("1E+3"), None, None],
+            ["x", Decimal("-12.50"), None, None],
+        ],
+        source_rows=[2, 3, 4, 5],
+    )
+    assert to_csv(t) == (
+        '"Nama, lengkap",N,T,B\r\n'
+        '"Ali ""AA""",1587456770,2024-01-31,true\r\n'
+        ",0.125,2024-01-31T10:05:00,false\r\n"
+        "Ümit,1000,,\r\n"
+        "x,-12.5,,\r\n"
+    )
+
+
+def test_to_csv_stream():
+    t = Table(sheet="S", columns=[Column("a", "integer")], rows=[[1]], source_rows=[2])
+    buf = io.StringIO()
+    assert to_csv(t, buf) == ""
+    assert buf.getvalue() == "a\r\n1\r\n"
+
+
+def test_format_value():
+    assert format_value(Decimal("1E-7")) == "0.0000001"
+    assert format_value(0.1 + 0.2) == "0.3"
+    assert format_value(7) == "7"
+
+
+def test_error_formats():
+    assert str(SpreadsheetError("boom")) == "boom"
+    assert str(SpreadsheetError("boom", file="a.xlsx")) == "a.xlsx: boom"
+    assert str(SpreadsheetError("boom", file="a.xlsx", sheet="S", row=3)) == "a.xlsx, sheet 'S', row 3: boom"
+    e = SpreadsheetError("boom", file="a.xlsx", sheet="S", row=12, column=28)
+    assert str(e) == "a.xlsx, sheet 'S', row 12, cell AB12: boom" and e.cell == "AB12"
+    assert str(SpreadsheetError("boom", column=3)) == "column C: boom"
+
+
+def test_error_pickles():
+    import pickle
+
+    e = pickle.loads(pickle.dumps(SpreadsheetError("boom", file="a.xlsx", row=2, column=1)))
+    assert str(e) == "a.xlsx, row 2, cell A2: boom" and e.cell == "A2"

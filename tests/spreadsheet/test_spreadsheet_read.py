@@ -1,0 +1,120 @@
+import datetime
+import os
+
+import pytest
+
+from ckanext.bandaaceh.spreadsheet import SpreadsheetError, read_workbook
+
+
+def test_xlsx_sheets_and_merges(fixture_path):
+    wb = read_workbook(fixture_path("penduduk.xlsx"))
+    assert wb.filename == "penduduk.xlsx" and wb.format == "xlsx"
+    assert [s.name for s in wb.sheets] == ["Penduduk", "APBG", "Multi", "Types"]
+    rows = wb.sheet("Penduduk").rows
+    # the merged title is repeated into every cell of its merge
+    assert rows[0] == ["PEMERINTAH KOTA BANDA ACEH"] * 6
+    # vertical merge 'No' (A5:A6) repeated down; horizontal 'Jumlah Penduduk' (C5:D5) across
+    assert rows[4][:4] == ["No", "Kecamatan", "Jumlah Penduduk", "Jumlah Penduduk"]
+    assert rows[5][:4] == ["No", "Kecamatan", "Laki-laki", "Perempuan"]
+    assert (4, 0, 5, 0) in wb.sheet("Penduduk").merges
+    # integral floats become int, text stays text
+    assert rows[7][:4] == [1, "Meuraxa", 12345, "11.234"]
+    assert rows[3] == [None] * 6  # the blank row keeps its place
+
+
+def test_types_sheet_values(fixture_path):
+    rows = read_workbook(fixture_path("penduduk.xlsx"), sheets=["Types"]).sheets[0].rows
+    assert rows[1][3] is True
+    assert rows[1][0] == "001"
+
+
+def test_xls_and_ods_match_xlsx(fixture_path):
+    ref = read_workbook(fixture_path("penduduk.xlsx")).sheet("Penduduk").rows
+    xls = read_workbook(fixture_path("penduduk.xls")).sheet("Penduduk").rows
+    assert xls == ref
+    ods = read_workbook(fixture_path("penduduk.ods"))
+    assert ods.format == "ods"
+    rows = ods.sheet("Penduduk").rows
+    # ods gives no merge ranges: covered cells stay empty
+    assert rows[0][0] == "PEMERINTAH KOTA BANDA ACEH" and rows[0][1] is None
+    assert rows[7] == ref[7]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["penduduk_utf8.csv", "penduduk_utf8_bom.csv", "penduduk_cp1252.csv", "penduduk_semicolon.csv", "penduduk_tab.tsv"],
+)
+def test_csv_dialects(fixture_path, name):
+    wb = read_workbook(fixture_path(name))
+    assert wb.format == "csv" and len(wb.sheets) == 1
+    rows = wb.sheets[0].rows
+    assert rows[0][0] == "PEMERINTAH KOTA BANDA ACEH"
+    assert rows[4] == ["No", "Kecamatan", "Jumlah Penduduk", None, "Jumlah", "Luas (km²)"]
+    assert rows[7][0] == "1" and rows[7][1].startswith("Meuraxa")
+    assert len(rows[7]) == 6
+
+
+def test_cp1252_decoded(fixture_path):
+    rows = read_workbook(fixture_path("penduduk_cp1252.csv")).sheets[0].rows
+    assert rows[7][1] == "Meuraxa – Pelabuhan ‘Ulee Lheue’"
+
+
+def test_bytes_source_and_filename(fixture_path):
+    with open(fixture_path("penduduk.xlsx"), "rb") as f:
+        data = f.read()
+    wb = read_workbook(data, "upload/anggaran.xlsx")
+    assert wb.filename == "anggaran.xlsx"
+    assert read_workbook(data).filename == "<data>"
+
+
+def test_csv_trims_and_strips():
+    wb = read_workbook(b"a , b,,\r\n 1 ,2,,\r\n,,,\r\n\r\n", "x.csv")
+    assert wb.sheets[0].rows == [["a", "b"], ["1", "2"]]
+
+
+def test_oversize_refused(fixture_path, tmp_path):
+    with pytest.raises(SpreadsheetError, match="more than the limit of 1,000"):
+        read_workbook(fixture_path("penduduk.xlsx"), max_bytes=1000)
+    with pytest.raises(SpreadsheetError, match="x.csv: the file is 2,000 bytes"):
+        read_workbook(b"a" * 2000, "x.csv", max_bytes=1000)
+
+
+def test_max_cells(fixture_path):
+    with pytest.raises(SpreadsheetError, match="more than 50 cells"):
+        read_workbook(fixture_path("penduduk.xlsx"), max_cells=50)
+    with pytest.raises(SpreadsheetError, match="more than 50 cells"):
+        read_workbook(fixture_path("penduduk_utf8.csv"), max_cells=50)
+    with pytest.raises(SpreadsheetError, match="more than 50 cells"):
+        read_workbook(fixture_path("penduduk.xls"), max_cells=50)
+
+
+def test_sheet_selection(fixture_path):
+    wb = read_workbook(fixture_path("penduduk.xlsx"), sheets=["APBG"])
+    assert [s.name for s in wb.sheets] == ["APBG"]
+    with pytest.raises(SpreadsheetError, match="no sheet named 'Nope'"):
+        read_workbook(fixture_path("penduduk.xlsx"), sheets=["Nope"])
+
+
+def test_missing_file():
+    with pytest.raises(SpreadsheetError, match="nope.xlsx: cannot open the file"):
+        read_workbook("/nonexistent/nope.xlsx")
+
+
+@pytest.mark.parametrize("name", ["truncated.xlsx", "corrupt.xlsx"])
+def test_corrupt_files_name_the_file(fixture_path, name):
+    with pytest.raises(SpreadsheetError) as err:
+        read_workbook(fixture_path(name))
+    assert str(err.value).startswith(f"{name}: ")
+    assert "corrupt" in str(err.value)
+
+
+def test_pathlike(fixture_path):
+    import pathlib
+
+    wb = read_workbook(pathlib.Path(fixture_path("penduduk.ods")))
+    assert wb.filename == "penduduk.ods"
+
+
+def test_dates_come_back_as_dates(fixture_path):
+    rows = read_workbook(fixture_path("penduduk.xlsx"), sheets=["Multi"]).sheets[0].rows
+    assert isinstance(rows[8][3], datetime.date)

@@ -1,0 +1,119 @@
+"""Hostile files are refused before python-calamine sees them (see safety.py)."""
+import io
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from ckanext.bandaaceh.spreadsheet import SpreadsheetError, read_workbook
+from ckanext.bandaaceh.spreadsheet import safety
+
+
+def refused(path, match):
+    with pytest.raises(SpreadsheetError, match=match) as err:
+        read_workbook(path)
+    assert str(err.value).startswith(os.path.basename(path) + ": ")
+    return err.value
+
+
+def test_zip_bomb_refused(fixture_path):
+    refused(fixture_path("zip_bomb.xlsx"), "zip bomb")
+
+
+def test_entity_expansion_refused(fixture_path):
+    refused(fixture_path("entity_expansion.xlsx"), "DTD or XML entities")
+
+
+def test_xxe_refused(fixture_path):
+    refused(fixture_path("xxe.xlsx"), "DTD or XML entities")
+
+
+@pytest.mark.parametrize("name", ["entity_expansion.xlsx", "xxe.xlsx"])
+def test_calamine_itself_does_not_expand_entities(fixture_path, name):
+    """Defence in depth: even unchecked, quick-xml refuses user-defined entities."""
+    import python_calamine
+
+    with pytest.raises(python_calamine.CalamineError, match="unrecognized entity"):
+        book = python_calamine.CalamineWorkbook.from_path(fixture_path(name))
+        book.get_sheet_by_index(0).to_python()
+
+
+def test_sparse_range_refused(fixture_path):
+    """Unchecked, calamine asks for ~550 GB here and aborts the process."""
+    refused(fixture_path("sparse_range.xlsx"), "more than 5,000,000 cells")
+
+
+def test_implied_positions_counted(fixture_path):
+    """Cells without r="..." are placed one after another: 301 rows x 300 columns."""
+    with pytest.raises(SpreadsheetError, match="more than 90,000 cells"):
+        read_workbook(fixture_path("implied_positions.xlsx"), max_cells=90_000)
+    wb = read_workbook(fixture_path("implied_positions.xlsx"), max_cells=90_300)
+    assert len(wb.sheets[0].rows) == 301 and len(wb.sheets[0].rows[0]) == 300
+
+
+def test_ods_repeat_bomb_refused(fixture_path):
+    refused(fixture_path("ods_repeat_bomb.ods"), "more than 5,000,000 cells")
+
+
+def _xlsx_with(members):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_member_count_limit(monkeypatch):
+    monkeypatch.setattr(safety, "MAX_ZIP_MEMBERS", 10)
+    data = _xlsx_with({f"xl/media/i{i}.png": b"x" for i in range(20)})
+    with pytest.raises(SpreadsheetError, match="22 members, more than 10"):
+        read_workbook(data, "many.xlsx")
+
+
+def test_total_size_limit(monkeypatch):
+    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1000)
+    data = _xlsx_with({"xl/worksheets/sheet1.xml": os.urandom(800).hex()})
+    with pytest.raises(SpreadsheetError, match="would unpack to"):
+        read_workbook(data, "big.xlsx")
+
+
+def test_lying_member_size_caught():
+    """A member whose central-directory entry under-states its size fails the CRC check."""
+    data = bytearray(_xlsx_with({"xl/worksheets/sheet1.xml": b"<worksheet>" + b" " * 5000 + b"</worksheet>"}))
+    name = b"xl/worksheets/sheet1.xml"
+    pos = data.find(b"PK\x01\x02")
+    while pos != -1:
+        name_len = int.from_bytes(data[pos + 28 : pos + 30], "little")
+        if data[pos + 46 : pos + 46 + name_len] == name:
+            data[pos + 24 : pos + 28] = (100).to_bytes(4, "little")  # uncompressed size
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    with pytest.raises(SpreadsheetError, match="liar.xlsx: the file is corrupt or truncated"):
+        read_workbook(bytes(data), "liar.xlsx")
+
+
+def test_sparse_range_would_abort_unchecked(fixture_path):
+    """Documents why the range check exists: plain calamine dies on this 1.5 KB file."""
+    code = (
+        "import resource, python_calamine as pc;"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
+        f"pc.CalamineWorkbook.from_path({fixture_path('sparse_range.xlsx')!r}).get_sheet_by_index(0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode != 0
+    assert b"memory allocation" in proc.stderr or proc.returncode < 0
+
+
+def test_reference_spellings_are_all_counted():
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        "<row r='1'><c r='A1'><v>1</v></c></row>"
+        '<row r = "2"><c\tr = "zz90000"><v>2</v></c></row></sheetData></worksheet>'
+    )
+    extent = safety._XlsxExtent()
+    extent.feed(sheet.encode())
+    assert extent.max_row == 90000 and extent.max_col == 26 * 26 + 26
+    assert extent.cells(0) == 90000 * 702

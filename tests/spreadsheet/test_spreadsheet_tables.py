@@ -1,0 +1,258 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from ckanext.bandaaceh.spreadsheet import Sheet, SpreadsheetError, extract_tables, read_workbook, to_csv
+
+PENDUDUK_FILES = [
+    "penduduk.xlsx",
+    "penduduk.xls",
+    "penduduk.ods",
+    "penduduk_utf8.csv",
+    "penduduk_utf8_bom.csv",
+    "penduduk_cp1252.csv",
+    "penduduk_semicolon.csv",
+    "penduduk_tab.tsv",
+]
+NAMES = ["No", "Kecamatan", "Jumlah Penduduk - Laki-laki", "Jumlah Penduduk - Perempuan", "Jumlah", "Luas (km²)"]
+TYPES = ["integer", "text", "integer", "integer", "integer", "number"]
+
+
+def first_table(path, sheet=None):
+    wb = read_workbook(path)
+    s = wb.sheet(sheet) if sheet else wb.sheets[0]
+    tables = extract_tables(s, filename=wb.filename)
+    assert tables
+    return tables[0]
+
+
+@pytest.mark.parametrize("name", PENDUDUK_FILES)
+def test_penduduk_same_table_in_every_format(fixture_path, name):
+    t = first_table(fixture_path(name))
+    assert [c.name for c in t.columns] == NAMES
+    assert [c.type for c in t.columns] == TYPES
+    # title rows skipped, numbering row skipped, spacer and total rows dropped,
+    # footnotes and signature block not in the data
+    assert [r[0] for r in t.rows] == [1, 2, 3, 4, 5]
+    assert t.source_rows == [8, 9, 10, 12, 13]
+    assert t.header_rows == [5, 6]
+    assert t.rows[0][2:5] == [12345, 11234, 23579]
+    assert t.rows[1][4] == 25877
+    assert t.rows[2][2] == 10500
+    assert [r[5] for r in t.rows] == [Decimal(x) for x in ("7.26", "3.78", "4.79", "4.54", "5.34")]
+    assert t.titles[-1] == "Jumlah Penduduk Menurut Kecamatan Tahun 2024"
+    assert t.notes[0].startswith("Sumber: Dinas Kependudukan")
+    assert t.source_columns == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("name", PENDUDUK_FILES)
+def test_penduduk_csv_output(fixture_path, name):
+    text = to_csv(first_table(fixture_path(name)))
+    lines = text.splitlines()
+    assert lines[0] == "No,Kecamatan,Jumlah Penduduk - Laki-laki,Jumlah Penduduk - Perempuan,Jumlah,Luas (km²)"
+    assert lines[1].endswith(",12345,11234,23579,7.26")
+    assert len(lines) == 6
+
+
+def test_apbg_sheet(fixture_path):
+    t = first_table(fixture_path("penduduk.xlsx"), "APBG")
+    assert [(c.name, c.type) for c in t.columns] == [
+        ("Kode Rekening", "text"),  # a code, even though '1' and '1.1' look numeric
+        ("Uraian", "text"),
+        ("Anggaran (Rp)", "integer"),
+        ("Realisasi (Rp)", "text"),  # '1.2.3' is not a number
+        ("Persentase", "number"),
+    ]
+    assert [r[0] for r in t.rows] == ["1", "1.1", "1.2", "2", "2.1"]
+    assert [r[2] for r in t.rows] == [964073000, 14073000, 950000000, -500000, 1587456770]
+    assert t.rows[4][4] == Decimal("12.5")
+    assert t.number(0, 3) == Decimal("900000000")
+    assert t.number(3, 3) is None
+
+
+def test_error_names_file_sheet_row_cell(fixture_path):
+    t = first_table(fixture_path("penduduk.xlsx"), "APBG")
+    with pytest.raises(SpreadsheetError) as err:
+        t.number(4, 3)
+    e = err.value
+    assert str(e) == "penduduk.xlsx, sheet 'APBG', row 12, cell D12: cannot read '1.2.3' as a number"
+    assert (e.file, e.sheet, e.row, e.column, e.cell) == ("penduduk.xlsx", "APBG", 12, 4, "D12")
+    assert t.cell(4, 3) == "D12"
+
+
+def test_two_tables_on_one_sheet(fixture_path):
+    wb = read_workbook(fixture_path("penduduk.xlsx"), sheets=["Multi"])
+    t1, t2 = extract_tables(wb.sheets[0])
+    assert [c.name for c in t1.columns] == ["Jenjang", "Negeri", "Swasta"]
+    assert t1.rows == [["SD", 60, 12], ["SMP", 20, 9]]
+    assert t1.titles == ["Tabel 1. Jumlah Sekolah"]
+    assert [(c.name, c.type) for c in t2.columns] == [
+        ("Jenjang", "text"), ("Laki-laki", "integer"), ("Perempuan", "integer"), ("Tanggal Data", "date")
+    ]
+    assert t2.rows == [["SD", 400, 900, datetime.date(2024, 1, 31)], ["SMP", 300, 500, datetime.date(2024, 1, 31)]]
+    assert t2.titles == ["Tabel 2. Jumlah Guru"]  # and its 'Total' row is gone
+
+
+def test_type_inference(fixture_path):
+    t = first_table(fixture_path("penduduk.xlsx"), "Types")
+    types = {c.name: c.type for c in t.columns}
+    assert types == {
+        "Kode": "text",  # leading zeros
+        "Nama": "text",
+        "Tanggal": "date",  # three spellings of dates
+        "Aktif": "boolean",
+        "Nilai": "number",  # '1.234,5' votes Indonesian, so '2.000' is 2000
+        "NIK": "text",
+        "Campur": "text",
+    }
+    assert [r[0] for r in t.rows] == ["001", "002", "010"]
+    assert [r[2] for r in t.rows] == [datetime.date(2024, 1, 31), datetime.date(2024, 2, 29), datetime.date(2024, 3, 1)]
+    assert [r[4] for r in t.rows] == [Decimal("1234.5"), Decimal("2000"), None]
+    assert [r[6] for r in t.rows] == ["1", "dua", "3"]
+
+
+def grid(*rows):
+    return Sheet(name="S", rows=[list(r) for r in rows])
+
+
+def test_english_convention_decides_ambiguous_values():
+    t = extract_tables(grid(["Nama", "Nilai"], ["a", "1.5"], ["b", "2.000"], ["c", "1,234"]))[0]
+    assert [r[1] for r in t.rows] == [Decimal("1.5"), Decimal("2"), Decimal("1234")]
+    assert t.columns[1].type == "number"
+
+
+def test_table_convention_fills_columns_without_votes():
+    t = extract_tables(grid(["Nama", "A", "B"], ["x", "1,234,567", "5.000"], ["y", "2,000,000", "6.000"]))[0]
+    assert [r[2] for r in t.rows] == [Decimal("5"), Decimal("6")]
+
+
+def test_indonesian_default():
+    t = extract_tables(grid(["Nama", "A"], ["x", "5.000"], ["y", "6.000"]))[0]
+    assert [r[1] for r in t.rows] == [5000, 6000]
+    assert t.columns[1].type == "integer"
+
+
+def test_duplicate_and_empty_header_names():
+    t = extract_tables(grid(["Nama", "Nama", None, "nama"], ["a", "b", 1, "c"], ["d", "e", 2, "f"]))[0]
+    assert [c.name for c in t.columns] == ["Nama", "Nama (2)", "Kolom C", "nama (3)"]
+
+
+def test_header_whitespace_normalized():
+    t = extract_tables(grid(["Jumlah\nPenduduk", "  Luas  Wilayah "], [1, 2], [3, 4]))[0]
+    assert [c.name for c in t.columns] == ["Jumlah Penduduk", "Luas Wilayah"]
+
+
+def test_numbering_row_plain_integers():
+    t = extract_tables(grid(["No", "Nama", "Nilai"], [1, 2, 3], [1, "a", 10], [2, "b", 20]))[0]
+    assert t.rows == [[1, "a", 10], [2, "b", 20]]
+    assert t.source_rows == [3, 4]
+
+
+@pytest.mark.parametrize("label", ["Jumlah", "TOTAL", "JUMLAH TOTAL", "Grand Total", "Sub Total", "Jumlah Keseluruhan"])
+def test_total_rows_dropped(label):
+    t = extract_tables(grid(["Nama", "Nilai"], ["a", 1], ["b", 2], [label, 3]))[0]
+    assert t.rows == [["a", 1], ["b", 2]]
+
+
+def test_label_starting_with_jumlah_is_kept():
+    t = extract_tables(grid(["Uraian", "Nilai"], ["Jumlah Pendapatan Asli", 1], ["b", 2]))[0]
+    assert len(t.rows) == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sumber: BPS Kota Banda Aceh",
+        "Keterangan: angka sementara",
+        "Catatan : data 2024",
+        "*) angka sementara",
+        "Banda Aceh, 12 Januari 2024",
+        "Kepala Dinas Pendidikan",
+        "NIP. 19700101 199503 1 001",
+        "Mengetahui,",
+    ],
+)
+def test_stop_lines(line):
+    t = extract_tables(grid(["Nama", "Nilai"], ["a", 1], [line], ["b", 2]))[0]
+    assert t.rows == [["a", 1]]
+
+
+def test_spacer_and_dash_rows_dropped():
+    t = extract_tables(grid(["Nama", "Nilai"], ["a", 1], [None, None], ["-", "-"], ["b", 2]))[0]
+    assert t.rows == [["a", 1], ["b", 2]]
+
+
+def test_repeated_header_after_page_break_dropped():
+    t = extract_tables(grid(["Nama", "Nilai"], ["a", 1], ["Nama", "Nilai"], ["b", 2]))[0]
+    assert t.rows == [["a", 1], ["b", 2]]
+
+
+def test_year_header():
+    t = extract_tables(grid(["Kecamatan", 2022, 2023], ["Meuraxa", 10, 11], ["Kuta Alam", 12, 13]))[0]
+    assert [c.name for c in t.columns] == ["Kecamatan", "2022", "2023"]
+    assert t.rows[0] == ["Meuraxa", 10, 11]
+
+
+def test_text_only_table_keeps_first_row():
+    t = extract_tables(grid(["Nama", "Jabatan"], ["Budi", "Kepala"], ["Ani", "Staf"]))[0]
+    assert [c.name for c in t.columns] == ["Nama", "Jabatan"]
+    assert len(t.rows) == 2
+
+
+def test_unmerged_two_row_header_csv_style():
+    t = extract_tables(
+        grid(
+            ["No", "Wilayah", "Penduduk", None, "Keterangan"],
+            [None, None, "L", "P", None],
+            [1, "A", 5, 6, "x"],
+        )
+    )[0]
+    assert [c.name for c in t.columns] == ["No", "Wilayah", "Penduduk - L", "Penduduk - P", "Keterangan"]
+
+
+def test_headerless_sheet_falls_back():
+    t = extract_tables(grid([1, 2], [3, 4]))[0]
+    assert [c.name for c in t.columns] == ["Kolom A", "Kolom B"]
+    assert t.rows == [[1, 2], [3, 4]]
+
+
+def test_empty_sheet():
+    assert extract_tables(grid()) == []
+    assert extract_tables(grid([None, None])) == []
+
+
+def test_datetime_values():
+    t = extract_tables(
+        grid(["Waktu", "Hari"], [datetime.datetime(2024, 1, 2, 10, 30), datetime.datetime(2024, 1, 2)], ["2024-01-03 08:00", "2024-01-03"])
+    )[0]
+    assert [c.type for c in t.columns] == ["date", "date"]
+    assert t.rows[0] == [datetime.datetime(2024, 1, 2, 10, 30), datetime.date(2024, 1, 2)]
+    assert t.rows[1] == [datetime.datetime(2024, 1, 3, 8, 0), datetime.date(2024, 1, 3)]
+
+
+def test_signature_words_in_data_are_kept():
+    t = extract_tables(grid(["Jabatan", "Nama"], ["Kepala Dinas", "Drs. Budi"], ["Sekretaris", "Ani"]))[0]
+    assert len(t.rows) == 2
+    t = extract_tables(grid(["Uraian", "Jumlah"], ["Kepala Keluarga", 120], ["Jiwa", 480]))[0]
+    assert len(t.rows) == 2
+
+
+def test_two_signers_side_by_side_stop_the_table():
+    t = extract_tables(
+        grid(
+            ["No", "Nama", "L", "P", "Jumlah", "Ket"],
+            [1, "a", 1, 2, 3, "x"],
+            [None, "Mengetahui,", None, None, "Banda Aceh, 2 Mei 2024", None],
+            [None, "Keuchik", None, None, "Sekretaris", None],
+        )
+    )[0]
+    assert t.rows == [[1, "a", 1, 2, 3, "x"]]
+
+
+def test_one_column_list():
+    wb = read_workbook(b"Nama Gampong\nLambaro Skep\nPeunayong\n", "gampong.csv")
+    t = extract_tables(wb.sheets[0])[0]
+    assert [c.name for c in t.columns] == ["Nama Gampong"]
+    assert t.rows == [["Lambaro Skep"], ["Peunayong"]]
+    assert t.source_rows == [2, 3]
