@@ -7,6 +7,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh import search
+from ckanext.bandaaceh.logic import datastore
+from ckanext.xloader.interfaces import IXloader
 
 
 @tk.blanket.helpers
@@ -18,6 +20,7 @@ class BandaAcehPlugin(p.SingletonPlugin):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.ITranslation)
+    p.implements(IXloader, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -47,3 +50,11 @@ class BandaAcehPlugin(p.SingletonPlugin):
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.before_dataset_index(pkg_dict)
+
+    # IXloader: tables this extension loads with exact types are not re-guessed by xloader.
+    def can_upload(self, resource_id: str) -> bool:
+        try:
+            resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+        except tk.ObjectNotFound:
+            return True
+        return not datastore.loaded_by_us(resource)

@@ -19,6 +19,7 @@ YEAR_RANGE = (1945, 2100)
 __all__ = [
     "bandaaceh_kode_organisasi", "bandaaceh_phone", "bandaaceh_urusan",
     "bandaaceh_org_kode_wilayah", "bandaaceh_kode_wilayah", "bandaaceh_tahun",
+    "bandaaceh_walidata",
 ]
 
 
@@ -46,6 +47,13 @@ def bandaaceh_kode_organisasi(value: Any) -> Any:
     for code in (second, third):
         if code != "0.00" and code not in urusan:
             raise tk.Invalid(_("Kode urusan {code} tidak dikenal (Permendagri 90/2019)").format(code=code))
+    return value
+
+
+def bandaaceh_walidata(value: Any) -> Any:
+    """The city's walidata (option ``bandaaceh.walidata``) unless another is given."""
+    if _empty(value):
+        return tk.config.get("bandaaceh.walidata")
     return value
 
 
