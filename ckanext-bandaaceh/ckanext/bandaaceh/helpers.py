@@ -9,7 +9,13 @@ from ckanext.bandaaceh import reference
 
 __all__ = [
     "bandaaceh_urusan_choices", "bandaaceh_wilayah_choices", "bandaaceh_area",
-    "bandaaceh_area_parent",
+    "bandaaceh_area_parent", "bandaaceh_org_directory", "bandaaceh_org_wilayah",
+]
+
+#: Order and headings of the kinds of work unit in the organisation directory.
+SKPD_KINDS = [
+    ("sekretariat", "Sekretariat"), ("dinas", "Dinas"), ("badan", "Badan"), ("kantor", "Kantor"),
+    ("lembaga_keistimewaan", "Lembaga Keistimewaan Aceh"), ("lainnya", "Lainnya"),
 ]
 
 
@@ -44,3 +50,55 @@ def bandaaceh_area_parent(kode: str | None) -> dict[str, str] | None:
     if not parent or parent.tingkat != "kecamatan":
         return None
     return {"kode": parent.kode, "nama": parent.nama, "org_name": reference.area_org_name(parent)}
+
+
+def _all_organisations() -> list[dict[str, Any]]:
+    orgs: list[dict[str, Any]] = []
+    while True:
+        page = tk.get_action("organization_list")({}, {
+            "all_fields": True, "include_extras": True, "limit": 25, "offset": len(orgs)})
+        orgs += page
+        if len(page) < 25:
+            return orgs
+
+
+def bandaaceh_org_directory() -> dict[str, Any]:
+    """Organisations grouped for the directory page: SKPD by kind, gampong by kecamatan."""
+    ref = _ref()
+    orgs = _all_organisations()
+    by_area = {o.get("kode_wilayah"): o for o in orgs if o.get("kode_wilayah")}
+    labels = dict(SKPD_KINDS)
+    skpd = []
+    for kind, label in SKPD_KINDS:
+        members = sorted((o for o in orgs if o.get("jenis", "lainnya") == kind
+                          or (kind == "lainnya" and o.get("jenis") not in labels
+                              and o.get("jenis") not in ("kecamatan", "gampong"))),
+                         key=lambda o: o["title"])
+        if members:
+            skpd.append({"kind": kind, "label": tk._(label), "organizations": members})
+    kecamatan = []
+    for kec in ref.kecamatan():
+        gampong = [by_area[g.kode] for g in ref.gampong(kec.kode) if g.kode in by_area]
+        kecamatan.append({"kode": kec.kode, "title": reference.area_title(kec),
+                          "organization": by_area.get(kec.kode),
+                          "gampong": sorted(gampong, key=lambda o: o["title"])})
+    return {"skpd": skpd, "kecamatan": kecamatan}
+
+
+def bandaaceh_org_wilayah(organization: dict[str, Any]) -> dict[str, Any] | None:
+    """Area facts of a kecamatan or gampong organisation, for its page."""
+    kode = organization.get("kode_wilayah")
+    area = _ref().areas.get(kode or "")
+    if not area:
+        return None
+    if area.tingkat == "gampong":
+        return {"kode": kode, "kecamatan": bandaaceh_area_parent(kode)}
+    gampong = [{"nama": g.nama, "org_name": reference.area_org_name(g)} for g in _ref().gampong(kode)]
+    return {"kode": kode, "gampong": gampong}
+
+
+# Helpers of the APBG (apbdes) pages live in their own module.
+from ckanext.bandaaceh import apbdes_helpers as _apbdes_helpers  # noqa: E402
+from ckanext.bandaaceh.apbdes_helpers import *  # noqa: E402,F401,F403
+
+__all__ += _apbdes_helpers.__all__
