@@ -1,6 +1,8 @@
 """Satu Data dataset metadata: validation, and facets answered by the real Solr."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import ckan.plugins.toolkit as tk
@@ -72,3 +74,7 @@ def test_facets_for_skpd_frequency_coverage_and_year(steward_ctx, skpd_org, app)
     assert "Cakupan Wilayah" in page and "Tahun" in page
     assert 'href="/dataset/imunisasi"' in page and 'href="/dataset/puskesmas"' in page
     assert 'href="/dataset/angkutan"' not in page
+    # facet values show the schema's labels, not the stored codes
+    labels = re.findall(r'<span class="item-label">([^<]+)</span>', page)
+    assert {"Tahunan", "Bulanan", "Gampong", "Kecamatan"} <= set(labels)
+    assert not {"tahunan", "bulanan", "gampong"} & set(labels)

@@ -1,6 +1,7 @@
 """Template helpers (registered by ``toolkit.blanket.helpers``)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -10,6 +11,7 @@ from ckanext.bandaaceh import reference
 __all__ = [
     "bandaaceh_urusan_choices", "bandaaceh_wilayah_choices", "bandaaceh_area",
     "bandaaceh_area_parent", "bandaaceh_org_directory", "bandaaceh_org_wilayah",
+    "bandaaceh_facet_label_function",
 ]
 
 #: Order and headings of the kinds of work unit in the organisation directory.
@@ -102,3 +104,21 @@ from ckanext.bandaaceh import apbdes_helpers as _apbdes_helpers  # noqa: E402
 from ckanext.bandaaceh.apbdes_helpers import *  # noqa: E402,F401,F403
 
 __all__ += _apbdes_helpers.__all__
+
+
+def bandaaceh_facet_label_function(facet: str, dataset_type: str = "dataset"
+                                   ) -> Callable[[dict[str, Any]], str] | None:
+    """Label of a facet value: the schema's choice label, or the area name of a code."""
+    schema = tk.h.scheming_get_dataset_schema(dataset_type) or {}
+    field = next((f for f in schema.get("dataset_fields", []) if f["field_name"] == facet), None)
+    if field is None:
+        return None
+    if facet == "kode_wilayah":
+        areas = _ref().areas
+        return lambda item: reference.area_title(areas[item["name"]]) if item["name"] in areas \
+            else item["display_name"]
+    choices = tk.h.scheming_field_choices(field)
+    if not choices:
+        return None
+    labels = {c["value"]: tk.h.scheming_language_text(c["label"]) for c in choices}
+    return lambda item: labels.get(item["name"], item["display_name"])
