@@ -42,3 +42,10 @@ def test_gampong_page_links_its_kecamatan_and_kecamatan_lists_its_gampong(app, s
     kecamatan = app.get("/organization/kecamatan-banda-raya").body
     listed = re.findall(r'<li><a href="/organization/(gampong-[a-z0-9-]+)">', kecamatan)
     assert len(listed) == 10 and "gampong-lam-ara" in listed
+
+
+def test_home_page_gives_the_portal_in_figures(app, seeded):
+    page = app.get("/").body
+    figures = re.findall(r'<strong class="d-block fs-3">(?:<span>)?(\d+)(?:</span>)?</strong>([a-z ]+)</li>', page)
+    assert figures == [("0", "dataset"), ("43", "perangkat daerah"), ("90", "gampong")]
+    assert "420 x 220" not in page and "placeholder-420x220" not in page

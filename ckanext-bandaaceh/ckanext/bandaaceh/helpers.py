@@ -11,7 +11,7 @@ from ckanext.bandaaceh import reference
 __all__ = [
     "bandaaceh_urusan_choices", "bandaaceh_wilayah_choices", "bandaaceh_area",
     "bandaaceh_area_parent", "bandaaceh_org_directory", "bandaaceh_org_wilayah",
-    "bandaaceh_facet_label_function",
+    "bandaaceh_facet_label_function", "bandaaceh_portal_stats",
 ]
 
 #: Order and headings of the kinds of work unit in the organisation directory.
@@ -122,3 +122,16 @@ def bandaaceh_facet_label_function(facet: str, dataset_type: str = "dataset"
         return None
     labels = {c["value"]: tk.h.scheming_language_text(c["label"]) for c in choices}
     return lambda item: labels.get(item["name"], item["display_name"])
+
+
+def bandaaceh_portal_stats() -> dict[str, Any]:
+    """Figures for the home page: public datasets, work units and gampong on the portal."""
+    datasets = tk.get_action("package_search")({}, {"q": "*:*", "rows": 0})["count"]
+    orgs = _all_organisations()
+    gampong = sum(1 for o in orgs if o.get("jenis") == "gampong")
+    try:
+        transparency_url = tk.h.url_for("bandaaceh_apbdes.transparency")
+    except Exception:  # the APBG pages are not registered (plugin order, tests)
+        transparency_url = None
+    return {"datasets": datasets, "skpd": len(orgs) - gampong, "gampong": gampong,
+            "transparency_url": transparency_url}
