@@ -44,4 +44,5 @@ else
   # A new clone shares nothing with .venv but the editable link: keep it pointing here.
   "$VENV/bin/python" -c "import ckanext.bandaaceh" 2>/dev/null || "$VENV/bin/pip" install -q --no-deps -e "$REPO"
 fi
+"$REPO/scripts/i18n.sh" compile  # translations: .mo files are build output (git-ignored)
 say "Dependencies ready"

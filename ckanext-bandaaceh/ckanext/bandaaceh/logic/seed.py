@@ -79,6 +79,7 @@ def seed_organisations(ref: reference.Reference,
         try:
             current = tk.get_action("organization_show")(
                 context(), {"id": name, "include_datasets": False, "include_users": False,
+                            "include_dataset_count": False, "include_followers": False,
                             "include_extras": True})
         except tk.ObjectNotFound:
             current = None
