@@ -67,6 +67,7 @@ CASES = [
     ("\u2014", None),
     ("...", None),
     ("n/a", None),
+    ("#DIV/0!", None),
 ]
 
 

@@ -1,5 +1,4 @@
 import datetime
-import os
 
 import pytest
 
@@ -84,8 +83,10 @@ def test_max_cells(fixture_path):
         read_workbook(fixture_path("penduduk.xlsx"), max_cells=50)
     with pytest.raises(SpreadsheetError, match="more than 50 cells"):
         read_workbook(fixture_path("penduduk_utf8.csv"), max_cells=50)
-    with pytest.raises(SpreadsheetError, match="more than 50 cells"):
+    with pytest.raises(SpreadsheetError, match="more than the limit of 50 cells"):
         read_workbook(fixture_path("penduduk.xls"), max_cells=50)
+    with pytest.raises(SpreadsheetError, match="more than 100 cells"):
+        read_workbook(fixture_path("penduduk.xls"), max_cells=100)
 
 
 def test_sheet_selection(fixture_path):

@@ -53,6 +53,35 @@ def test_implied_positions_counted(fixture_path):
     assert len(wb.sheets[0].rows) == 301 and len(wb.sheets[0].rows[0]) == 300
 
 
+def test_forged_xls_dimensions_refused(fixture_path):
+    """Unchecked, calamine reserves ~345 GB from this 10 KB file and aborts."""
+    refused(fixture_path("forged_dimensions.xls"), "more than 5,000,000 cells")
+
+
+def test_xls_reader_runs_in_a_capped_process(fixture_path):
+    """A forged xls that gets past the record check kills only the child process."""
+    err = refused(fixture_path("inverted_dimensions.xls"), "the reader stopped")
+    assert "corrupt or needs too much memory" in str(err)
+
+
+def test_shared_string_count_refused(fixture_path):
+    """Unchecked, calamine reserves 4e9 strings (96 GB) and aborts."""
+    refused(fixture_path("sst_count.xlsx"), "declares 4,000,000,000 shared strings")
+
+
+@pytest.mark.parametrize("name", ["forged_dimensions.xls", "inverted_dimensions.xls", "sst_count.xlsx"])
+def test_reservation_bombs_would_abort_unchecked(fixture_path, name):
+    code = (
+        "import resource, python_calamine as pc;"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
+        f"b = pc.CalamineWorkbook.from_path({fixture_path(name)!r});"
+        "[b.get_sheet_by_index(i).to_python() for i in range(len(b.sheet_names))]"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode != 0
+    assert b"memory allocation" in proc.stderr
+
+
 def test_ods_repeat_bomb_refused(fixture_path):
     refused(fixture_path("ods_repeat_bomb.ods"), "more than 5,000,000 cells")
 
@@ -117,3 +146,52 @@ def test_reference_spellings_are_all_counted():
     extent.feed(sheet.encode())
     assert extent.max_row == 90000 and extent.max_col == 26 * 26 + 26
     assert extent.cells(0) == 90000 * 702
+
+
+def _sheet_xml(rows):
+    body = "".join(rows)
+    return f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>'.encode()
+
+
+def test_far_reference_in_a_later_chunk_is_measured():
+    """Later chunks are only searched for references beyond the known rectangle."""
+    extent = safety._XlsxExtent()
+    extent.feed(_sheet_xml([f'<row r="{i}"><c r="A{i}"><v>1</v></c><c r="B{i}"><v>2</v></c></row>' for i in range(1, 50)]))
+    assert (extent.max_row, extent.max_col, extent.exact_chunks) == (49, 2, 1)
+    extent.feed(_sheet_xml([f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>' for i in range(50, 60)]))
+    assert (extent.max_row, extent.exact_chunks) == (59, 1)  # honest chunk: no exact pass
+    extent.feed(_sheet_xml(['<row r="60"><c r="C60"><v>1</v></c><c r="A999999"><v>1</v></c></row>']))
+    assert (extent.max_row, extent.max_col, extent.exact_chunks) == (999999, 3, 2)
+    assert extent.cells(0) == 999999 * 3
+
+
+@pytest.mark.parametrize("ref", ["B7000000", "AA61", "XFD61", "AAAA61"])
+def test_beyond_references_trigger_exact_pass(ref):
+    extent = safety._XlsxExtent()
+    extent.feed(_sheet_xml([f'<row r="{i}"><c r="A{i}"><v>1</v></c><c r="B{i}"><v>2</v></c></row>' for i in range(1, 61)]))
+    extent.feed(_sheet_xml([f'<row r="61"><c r="{ref}"><v>1</v></c></row>']))
+    assert extent.exact_chunks == 2
+
+
+def test_cells_without_reference_in_later_chunk_use_row_widths():
+    extent = safety._XlsxExtent()
+    extent.feed(_sheet_xml(['<row r="1"><c r="A1"><v>1</v></c></row>']))
+    extent.feed(_sheet_xml(['<row r="2">' + "<c><v>1</v></c>" * 500 + "</row>"]))
+    assert extent.cell_tags > extent.col_refs
+
+
+def test_worksheet_outside_the_usual_folder_is_measured(fixture_path):
+    """calamine follows the relationships, so a sheet stored anywhere is still checked."""
+    data = open(fixture_path("sparse_range.xlsx"), "rb").read()
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            body = zin.read(info)
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "hidden/data.xml"
+            body = body.replace(b"worksheets/sheet1.xml", b"../hidden/data.xml")
+            z.writestr(name, body)
+    with pytest.raises(SpreadsheetError, match="more than 5,000,000 cells"):
+        read_workbook(out.getvalue(), "moved.xlsx")

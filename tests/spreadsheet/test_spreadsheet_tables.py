@@ -256,3 +256,18 @@ def test_one_column_list():
     assert [c.name for c in t.columns] == ["Nama Gampong"]
     assert t.rows == [["Lambaro Skep"], ["Peunayong"]]
     assert t.source_rows == [2, 3]
+
+
+def test_two_part_title_above_header():
+    t = extract_tables(
+        grid(["Tabel 3.1", "Jumlah Sekolah"], [], ["Jenjang", "Negeri", "Swasta"], ["SD", 1, 2], ["SMP", 3, 4])
+    )[0]
+    assert [c.name for c in t.columns] == ["Jenjang", "Negeri", "Swasta"]
+    assert t.header_rows == [3]
+    assert t.titles == ["Tabel 3.1 Jumlah Sekolah"]
+
+
+def test_many_duplicate_names_are_fast():
+    t = extract_tables(grid(["X"] * 5000 + ["Y"], ["a"] * 5000 + [1], ["b"] * 5000 + [2]))[0]
+    names = [c.name for c in t.columns]
+    assert names[:3] == ["X", "X (2)", "X (3)"] and names[-2:] == ["X (5000)", "Y"]

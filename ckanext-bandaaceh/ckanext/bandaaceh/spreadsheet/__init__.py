@@ -4,12 +4,21 @@
     for sheet in wb.sheets:
         for table in extract_tables(sheet, filename=wb.filename):
             csv_text = to_csv(table)
+
+Modules: detect (format by content), safety (zip bombs, DTDs, forged sizes,
+before the parser), reader/_rawread (python-calamine; xls in a memory-capped
+child process), csvread (encoding and delimiter), numeric and dates (Indonesian
+and English number/date text), tables (header detection and typing), export
+(CSV). Every failure is a SpreadsheetError naming the file (and sheet/row/cell
+where known).
+
+Runtime dependencies: python-calamine, charset-normalizer, olefile.
 """
 from .dates import parse_date
 from .detect import detect_format
 from .errors import SpreadsheetError, cell_ref, column_letter
 from .export import format_value, to_csv
-from .numbers import NumberInfo, parse_number, parse_number_info
+from .numeric import NumberInfo, parse_number, parse_number_info
 from .reader import Sheet, Workbook, read_workbook
 from .tables import Column, Table, extract_tables
 

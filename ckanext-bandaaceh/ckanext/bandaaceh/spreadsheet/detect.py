@@ -51,7 +51,7 @@ def _detect_ole(data: bytes) -> str:
 def _detect_zip(data: bytes) -> str:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+    except Exception as exc:  # BadZipFile, NotImplementedError, struct.error, ... on damaged archives
         raise SpreadsheetError(f"the file is a corrupt or truncated zip archive ({exc})") from None
     with zf:
         names = set(zf.namelist())
@@ -63,7 +63,7 @@ def _detect_zip(data: bytes) -> str:
             try:
                 info = zf.getinfo("mimetype")
                 mime = zf.read(info)[:200].strip() if info.file_size < 1000 else b""
-            except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            except Exception as exc:
                 raise SpreadsheetError(f"the file is a corrupt zip archive ({exc})") from None
             if mime in (_ODS_MIME, _ODS_MIME + b"-template"):
                 return "ods"

@@ -5,8 +5,13 @@ import datetime
 import io
 import math
 import os
+import pickle
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
+from . import _rawread
+from ._rawread import RawReadError, RawSheet, read_raw
 from .csvread import decode_text, read_csv_rows
 from .detect import detect_format
 from .errors import SpreadsheetError
@@ -18,6 +23,14 @@ DEFAULT_MAX_BYTES = 50 * 2**20
 DEFAULT_MAX_CELLS = 5_000_000
 
 Merge = tuple[int, int, int, int]
+
+
+def _fatal(exc: BaseException) -> bool:
+    """Exceptions to let through: everything else from calamine (including pyo3's
+    PanicException, a BaseException) means a file it cannot read."""
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
+
+
 
 
 @dataclass
@@ -120,58 +133,67 @@ def _pad(rows: list[list[object]]) -> None:
             row.extend([None] * (width - len(row)))
 
 
-def _read_calamine(data: bytes, fmt: str, name: str, max_cells: int, wanted: list[str] | None) -> list[Sheet]:
-    import python_calamine as pc
+#: Address-space cap of the child process that reads xls files (see _rawread.py).
+XLS_MEMORY_LIMIT = 3 << 30
+XLS_TIMEOUT = 300
 
+_CHILD = "import runpy, sys; runpy.run_path(sys.argv.pop(1), run_name='__main__')"
+
+
+def _python() -> str | None:
+    """A Python interpreter for the xls child (sys.executable is uwsgi's binary under uwsgi)."""
+    candidates = [sys.executable, os.path.join(sys.exec_prefix, "bin", "python3"), os.path.join(sys.exec_prefix, "bin", "python")]
+    for exe in candidates:
+        if exe and os.path.basename(exe).startswith("python") and os.access(exe, os.X_OK):
+            return exe
+    return None
+
+
+class _ChildUnpickler(pickle.Unpickler):
+    """Only plain data and datetime values come back from the child."""
+
+    def find_class(self, module: str, name: str) -> object:
+        if module == "datetime" and name in ("date", "datetime", "time", "timedelta"):
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError(f"unexpected {module}.{name} from the xls reader")
+
+
+def _raw_in_child(data: bytes, fmt: str, name: str, max_cells: int, wanted: list[str] | None) -> list[RawSheet]:
+    exe = _python()
+    if exe is None:  # pragma: no cover - no interpreter to isolate the reader in
+        return list(read_raw(data, fmt, max_cells, wanted))
+    args = [exe, "-I", "-c", _CHILD, _rawread.__file__, str(XLS_MEMORY_LIMIT), fmt, str(max_cells), *(wanted or [])]
     try:
-        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except pc.PasswordError:
-        raise SpreadsheetError("the workbook is password-protected", file=name) from None
-    except Exception as exc:  # calamine raises CalamineError, ZipError, XmlError, ValueError...
-        raise SpreadsheetError(f"cannot read the {fmt} workbook; the file is corrupt or not a valid {fmt} file ({exc})", file=name) from None
+        proc = subprocess.run(args, input=data, capture_output=True, timeout=XLS_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise SpreadsheetError(f"reading the {fmt} workbook took longer than {XLS_TIMEOUT} s", file=name) from None
+    if proc.returncode != 0 or not proc.stdout:
+        raise SpreadsheetError(
+            f"cannot read the {fmt} workbook; the reader stopped (exit status {proc.returncode}), "
+            "the file is corrupt or needs too much memory",
+            file=name,
+        )
+    result = _ChildUnpickler(io.BytesIO(proc.stdout)).load()
+    if isinstance(result, tuple) and result and result[0] == "error":
+        raise RawReadError(result[1], result[2], result[3])
+    return [RawSheet(*r) for r in result]
+
+
+def _read_calamine(data: bytes, fmt: str, name: str, max_cells: int, wanted: list[str] | None) -> list[Sheet]:
+    raws = _raw_in_child(data, fmt, name, max_cells, wanted) if fmt == "xls" else read_raw(data, fmt, max_cells, wanted)
     sheets: list[Sheet] = []
-    total = 0
-    with book:
-        metas = book.sheets_metadata
-        if wanted is not None:
-            missing = [w for w in wanted if w not in {m.name for m in metas}]
-            if missing:
-                raise SpreadsheetError(f"no sheet named {missing[0]!r} (sheets: {', '.join(m.name for m in metas)})", file=name)
-        for index, meta in enumerate(metas):
-            if wanted is not None and meta.name not in wanted:
-                continue
-            if fmt != "ods" and meta.typ != pc.SheetTypeEnum.WorkSheet:
-                continue  # chart sheets, macro sheets
-            try:
-                cal = book.get_sheet_by_index(index)
-                height, width = cal.height, cal.width
-                start = cal.start or (0, 0)
-                total += (start[0] + height) * (start[1] + width)
-                if total > max_cells:
-                    raise SpreadsheetError(
-                        f"the workbook has more than {max_cells:,} cells (sheet {meta.name!r} spans "
-                        f"{start[0] + height:,} rows x {start[1] + width:,} columns)",
-                        file=name,
-                    )
-                raw = cal.to_python(skip_empty_area=False)
-                merges = [(a[0], a[1], b[0], b[1]) for a, b in (cal.merged_cell_ranges or [])]
-            except SpreadsheetError:
-                raise
-            except Exception as exc:
-                raise SpreadsheetError(f"cannot read the sheet: {exc}", file=name, sheet=meta.name) from None
-            rows = [_clean_row(row) for row in raw]
-            del raw
+    try:
+        for raw_sheet in raws:
+            rows = raw_sheet.rows
+            for i, row in enumerate(rows):  # in place, so each raw row is freed as we go
+                rows[i] = _clean_row(row)
+            merges = [tuple(m) for m in raw_sheet.merges]
             if merges:
                 _pad(rows)
                 _apply_merges(rows, merges)
-            sheets.append(
-                Sheet(
-                    name=meta.name,
-                    rows=_trim(rows),
-                    merges=merges,
-                    hidden=meta.visible != pc.SheetVisibleEnum.Visible,
-                )
-            )
+            sheets.append(Sheet(name=raw_sheet.name, rows=_trim(rows), merges=merges, hidden=raw_sheet.hidden))
+    except RawReadError as exc:
+        raise SpreadsheetError(exc.message, file=name, sheet=exc.sheet) from None
     return sheets
 
 
@@ -210,6 +232,18 @@ def read_workbook(
             raise SpreadsheetError(f"cannot open the file: {exc.strerror or exc}", file=name) from None
         if len(data) > max_bytes:
             raise SpreadsheetError(f"the file is more than the limit of {max_bytes:,} bytes", file=name)
+    try:
+        return _read(data, name, max_cells, sheets)
+    except SpreadsheetError:
+        raise
+    except BaseException as exc:  # pyo3's PanicException is a BaseException
+        if _fatal(exc):
+            raise
+        # a safety net: damaged files must never leak a raw library error
+        raise SpreadsheetError(f"cannot read the file ({type(exc).__name__}: {exc})", file=name) from exc
+
+
+def _read(data: bytes, name: str, max_cells: int, sheets: list[str] | None) -> Workbook:
     fmt = detect_format(data, name)
     if fmt == "csv":
         text, _encoding = decode_text(data)

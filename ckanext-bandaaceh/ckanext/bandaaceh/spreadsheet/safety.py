@@ -21,14 +21,23 @@ exception). So, for zip-based formats (xlsx, ods) we:
   ODS table spans when it uses repeated cells/rows, and refuse the file when
   the total exceeds ``max_cells``.
 
-xls (BIFF8) files are bounded by the format itself (65,536 x 256 cells).
+calamine also reserves memory from numbers it reads before any cell: the
+``count``/``uniqueCount`` of an xlsx shared-string table (bounded here by
+max_cells), and in xls the DIMENSIONS record (a u32 row count) and the SST
+string count. For xls we read the BIFF records (through olefile) and bound each
+sheet by its DIMENSIONS record and cell positions; since calamine's BIFF
+arithmetic has more such spots (fuzzing found wrap-arounds, e.g. a first row
+after the last one), xls files are then parsed in a separate process with an
+address-space cap (reader.XLS_MEMORY_LIMIT), so the worst a forged xls can do is
+kill that child. ODS: calamine caps a sheet at 100 million cells itself; we
+measure tables that use large repeat counts against max_cells.
 """
 from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
-import zlib
 from itertools import compress
 
 from .errors import SpreadsheetError
@@ -79,19 +88,60 @@ def _max_numeric(items: list[bytes]) -> bytes | None:
     return max(compress(items, map(longest.__eq__, map(len, items))))
 
 
+def _above_number(n: int) -> str:
+    """Regex for decimal numbers greater than n (no leading zeros; those only cause a re-check)."""
+    s = str(n)
+    alts = [r"\d{%d,}" % (len(s) + 1)]
+    for i, ch in enumerate(s):
+        if ch != "9":
+            rest = len(s) - i - 1
+            alts.append(s[:i] + f"[{int(ch) + 1}-9]" + (r"\d{%d}" % rest if rest else ""))
+    return "|".join(alts)
+
+
+def _col_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _above_column(n: int) -> str:
+    """Regex for column letters after column n."""
+    s = _col_letters(n)
+    alts = ["[A-Z]{%d,}" % (len(s) + 1)]
+    for i, ch in enumerate(s):
+        if ch != "Z":
+            rest = len(s) - i - 1
+            alts.append(s[:i] + f"[{chr(ord(ch) + 1)}-Z]" + ("[A-Z]{%d}" % rest if rest else ""))
+    return "|".join(alts)
+
+
+_ROW_TAG = re.compile(rb'<ROW\b[^>]*? R="(\d+)"')
+
+
 class _XlsxExtent:
-    """Tracks the rectangle an xlsx worksheet's cells span, chunk by chunk."""
+    """Tracks the rectangle an xlsx worksheet's cells span, chunk by chunk.
+
+    The first chunk is measured exactly (every reference). A later chunk takes the
+    number of its last <row> tag and then looks only for references beyond the
+    rectangle known so far, which honest files (rows in order, cells within their
+    row) never have; a chunk with such a reference is measured exactly.
+    """
 
     def __init__(self) -> None:
         self.max_row = 0
         self.max_col = 0
-        self.col_refs = 0
+        self.col_refs = 0  # a lower bound of the cells that carry a reference
         self.cell_tags = 0
         self.row_tags = 0
+        self.exact_chunks = 0
+        self._beyond: re.Pattern[bytes] | None = None
+        self._beyond_key: tuple[int, int] | None = None
 
-    def feed(self, chunk: bytes) -> None:
-        text = chunk.translate(_NORMALIZE)
-        loose = b" R =" in text or b" R= " in text
+    def _exact(self, text: bytes, loose: bool) -> None:
+        self.exact_chunks += 1
         rows = (_REF_ROW_LOOSE if loose else _REF_ROW).findall(text)
         cols = (_REF_COL_LOOSE if loose else _REF_COL).findall(text)
         top = _max_numeric(rows)
@@ -101,9 +151,36 @@ class _XlsxExtent:
         if top is not None:
             self.max_col = max(self.max_col, _col_number(top))
         self.col_refs += len(cols)
-        # cells that may lack a reference ('<c/>' stores nothing, so it cannot widen the range)
-        self.cell_tags += text.count(b"<C ") + text.count(b"<C>") + text.count(b":C ")
-        self.row_tags += text.count(b"<ROW") + text.count(b":ROW")
+
+    def _beyond_pattern(self) -> re.Pattern[bytes]:
+        key = (self.max_row, self.max_col)
+        if self._beyond is None or self._beyond_key != key:
+            pattern = ' R="(?:(?:%s)\\d|[A-Z]*(?:%s)")' % (_above_column(self.max_col), _above_number(self.max_row))
+            self._beyond = re.compile(pattern.encode("ascii"))
+            self._beyond_key = key
+        return self._beyond
+
+    def feed(self, chunk: bytes) -> None:
+        text = chunk.translate(_NORMALIZE)
+        cells = text.count(b"<C ") + text.count(b"<C>") + text.count(b":C ")
+        row_tags = text.count(b"<ROW") + text.count(b":ROW")
+        self.cell_tags += cells  # '<c/>' stores nothing, so it cannot widen the range
+        self.row_tags += row_tags
+        loose = b" R =" in text or b" R= " in text
+        if loose or not self.max_col or not self.max_row:
+            self._exact(text, loose)
+            return
+        # rows come in order in honest files: the chunk's last <row> has its highest number
+        last = text.rfind(b"<ROW")
+        if last != -1:
+            m = _ROW_TAG.match(text, last)
+            if m:
+                self.max_row = max(self.max_row, int(m.group(1)))
+        if self._beyond_pattern().search(text):
+            self._exact(text, loose)
+            return
+        # every ' R="' is a row's or a cell's reference; rows have at most one
+        self.col_refs += max(text.count(b' R="') - row_tags, 0)
 
     def cells(self, widest_row: int) -> int:
         rows = max(self.max_row, self.row_tags)
@@ -164,7 +241,7 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+    except Exception as exc:  # BadZipFile, NotImplementedError, struct.error, ... on damaged archives
         raise SpreadsheetError(f"the file is a corrupt or truncated zip archive ({exc})", file=name) from None
     if len(infos) > MAX_ZIP_MEMBERS:
         raise SpreadsheetError(f"the zip archive has {len(infos):,} members, more than {MAX_ZIP_MEMBERS:,}", file=name)
@@ -187,9 +264,9 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
         if info.is_dir():
             continue
         member = info.filename
-        is_sheet = fmt == "xlsx" and member.startswith("xl/worksheets/") and member.endswith(".xml")
+        # calamine finds worksheets through the relationship files, so any XML part may be one
+        extent = _XlsxExtent() if fmt == "xlsx" else None
         is_ods_content = fmt == "ods" and member == "content.xml"
-        extent = _XlsxExtent() if is_sheet else None
         keep: list[bytes] | None = [] if is_ods_content else None
         first = True
         carry = b""
@@ -205,9 +282,11 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                     chunk = carry + block
                     if first:
                         first = False
-                        if not member.endswith((".xml", ".rels")) and not chunk.lstrip().startswith(b"<"):
+                        if fmt == "xlsx":
+                            _check_sst_counts(chunk[:65536], member, name, max_cells)
+                        if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
                             # binary part (image, vbaProject.bin ...): inflate for the CRC, nothing to scan
-                            is_sheet, extent = False, None
+                            extent = None
                     cut = chunk.rfind(b"<")
                     if cut <= 0 or len(chunk) - cut > 4096:
                         cut = max(len(chunk) - 64, 0)
@@ -225,7 +304,7 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                         keep.append(carry)
         except SpreadsheetError:
             raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (unknown method), ...
             raise SpreadsheetError(
                 f"the file is corrupt or truncated (zip member {member!r}: {exc})", file=name
             ) from None
@@ -256,7 +335,112 @@ def _scan_dtd(chunk: bytes, member: str, name: str) -> None:
                 )
 
 
+# BIFF record types (MS-XLS 2.3)
+_BOF = frozenset({0x0809, 0x0409, 0x0209, 0x0009})
+_EOF = 0x000A
+_DIMENSIONS = 0x0200
+_SST = 0x00FC
+_MULTI = frozenset({0x00BD, 0x00BE})  # MULRK, MULBLANK: row, first col, ..., last col
+# cell records whose body starts with row (u16), column (u16): NUMBER, LABELSST, RK, BLANK,
+# LABEL, BOOLERR, FORMULA, RSTRING, and their BIFF2-4 forms
+_CELLS = frozenset({0x0203, 0x00FD, 0x027E, 0x0201, 0x0204, 0x0205, 0x0006, 0x00D6,
+                    0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0206, 0x0406})
+
+
+def _check_xls(data: bytes, name: str, max_cells: int) -> None:
+    """Bound the cells an xls workbook makes calamine allocate.
+
+    calamine reserves memory from the DIMENSIONS record (a u32 row count) and the
+    SST record's string count before reading any cell, so a 10 KB file with a
+    forged DIMENSIONS record makes it request hundreds of GB and abort.
+    """
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+        stream_name = "Workbook" if ole.exists("Workbook") else "Book" if ole.exists("Book") else None
+        if stream_name is None:
+            raise SpreadsheetError("the xls file has no workbook stream", file=name)
+        stream = ole.openstream(stream_name).read()
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # olefile raises OSError, struct.error, ... on damaged files
+        raise SpreadsheetError(f"the xls file is corrupt or truncated ({exc})", file=name) from None
+    unpack = struct.unpack_from
+    total = 0
+    in_sheet = False
+    dim_cells = max_row = max_col = 0
+    pos, end = 0, len(stream)
+    while pos + 4 <= end:
+        typ, length = unpack("<HH", stream, pos)
+        body = pos + 4
+        pos = body + length
+        if pos > end:
+            break  # calamine stops at a truncated record too
+        if typ in _CELLS or typ in _MULTI:
+            if length >= 4:
+                row, col = unpack("<HH", stream, body)
+                if typ in _MULTI and length >= 6:
+                    col = max(col, unpack("<H", stream, body + length - 2)[0])
+                if row > max_row:
+                    max_row = row
+                if col > max_col:
+                    max_col = col
+        elif typ == _DIMENSIONS:
+            if length >= 14:
+                _, rows, _, cols = unpack("<IIHH", stream, body)
+            elif length >= 8:
+                _, rows, _, cols = unpack("<HHHH", stream, body)
+            else:
+                continue
+            dim_cells = max(dim_cells, rows * cols)
+        elif typ == _SST and length >= 8:
+            _, unique = unpack("<II", stream, body)
+            if unique > end:
+                raise SpreadsheetError(f"the xls file declares {unique:,} shared strings, more than it holds", file=name)
+            if unique > max_cells:
+                raise SpreadsheetError(
+                    f"the xls file declares {unique:,} shared strings, more than the limit of {max_cells:,} cells",
+                    file=name,
+                )
+        elif typ in _BOF:
+            in_sheet = True
+            dim_cells = max_row = max_col = 0
+        elif typ == _EOF and in_sheet:
+            total += max(dim_cells, (max_row + 1) * (max_col + 1) if (max_row or max_col) else 0)
+            in_sheet = False
+            if total > max_cells:
+                break
+    if in_sheet:
+        total += max(dim_cells, (max_row + 1) * (max_col + 1))
+    if total > max_cells:
+        raise SpreadsheetError(
+            f"the workbook has more than {max_cells:,} cells (counting each sheet's used range from A1)",
+            file=name,
+        )
+
+
+_SST_TAG = re.compile(rb"<(?:[A-Za-z0-9_]+:)?sst\b[^>]*>")
+_COUNT_ATTR = re.compile(rb"\b(?:uniqueCount|count)\s*=\s*[\"'](\d+)")
+
+
+def _check_sst_counts(head: bytes, member: str, name: str, max_cells: int) -> None:
+    """calamine reserves the shared-string table from its declared count: bound it."""
+    tag = _SST_TAG.search(head)
+    if tag is None:
+        return
+    for value in _COUNT_ATTR.findall(tag.group(0)):
+        if int(value) > max_cells:
+            raise SpreadsheetError(
+                f"zip member {member!r} declares {int(value):,} shared strings, more than the limit of "
+                f"{max_cells:,} cells",
+                file=name,
+            )
+
+
 def check_container(data: bytes, fmt: str, name: str, *, max_cells: int) -> None:
     """Raise SpreadsheetError if a workbook is unsafe to hand to the parser (see module docstring)."""
     if fmt in ("xlsx", "ods"):
         _check_zip(data, fmt, name, max_cells)
+    elif fmt == "xls":
+        _check_xls(data, name, max_cells)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .dates import parse_date
 from .errors import SpreadsheetError, cell_ref, column_letter
-from .numbers import NULL_TOKENS, parse_number, parse_number_info
+from .numeric import NULL_TOKENS, parse_number, parse_number_info
 from .reader import Sheet
 
 __all__ = ["Column", "Table", "extract_tables", "COLUMN_TYPES"]
@@ -50,6 +51,9 @@ _SIGNATURE = re.compile(
     r"|[a-z][a-z .'-]{1,40},\s*(?:" + _MONTH_WORDS + r")\s+\d{4}$"
     r")",
     re.IGNORECASE,
+)
+_TITLE = re.compile(
+    r"^(?:tabel|table|tab\.|lampiran|daftar|data|rekapitulasi|rekap|laporan|grafik|gambar)\b", re.IGNORECASE
 )
 # Columns whose values are identifiers even when they look like numbers ('1.1', '1171').
 _CODE_HEADER = re.compile(
@@ -295,6 +299,8 @@ class _Grid:
             return False
         if _is_stop(row, len(vals)) or _is_total(row) or _is_numbering(row, len(vals)):
             return False
+        if distinct <= 2 and _TITLE.match(_first_text(row) or ""):
+            return False  # 'Tabel 3.1 | Jumlah Sekolah ...'
         below = self.width_below(r)
         if below == 0:
             return False
@@ -358,12 +364,16 @@ def _header_names(grid: _Grid, header_rows: list[int], cols: list[int]) -> list[
 def _unique_names(names: list[str], cols: list[int]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
+    next_k: dict[str, int] = {}
     for name, c in zip(names, cols):
         base = name or f"Kolom {column_letter(c + 1)}"
-        candidate, k = base, 2
-        while candidate.lower() in seen:
+        candidate = base
+        if candidate.lower() in seen:
+            k = next_k.get(base.lower(), 2)
+            while f"{base} ({k})".lower() in seen:
+                k += 1
             candidate = f"{base} ({k})"
-            k += 1
+            next_k[base.lower()] = k + 1
         seen.add(candidate.lower())
         out.append(candidate)
     return out
@@ -402,7 +412,7 @@ def _classify_text(v: str) -> tuple[str, object]:
 class _ColumnScan:
     """What a column's raw values look like: classes seen, parsed texts, separator votes."""
 
-    def __init__(self, values: list[object]) -> None:
+    def __init__(self, values: Sequence[object]) -> None:
         self.values = values
         classes = set(map(type, values))
         classes.discard(_NoneType)
@@ -497,7 +507,7 @@ class _ColumnScan:
 
 
 def _type_columns(
-    columns_values: list[list[object]], names: list[str] | None = None
+    columns_values: list[Sequence[object]], names: list[str] | None = None
 ) -> list[tuple[str, list[object]]]:
     """Type each column; ambiguous '5.000'-like texts follow the column's, else the table's, convention.
 
@@ -583,9 +593,18 @@ def _build(grid: _Grid, h: int, sheet_name: str, filename: str | None, titles: l
     notes: list[str] = []
     gap = 0
     end = grid.n
-    while r < grid.n:
+    n = grid.n
+    append_data, append_source = data.append, source.append
+    while r < n:
         row = rows[r]
-        if _blank(row):
+        # The first (up to) three values decide cheaply for ordinary data rows.
+        firsts = []
+        for v in row:
+            if v is not None:
+                firsts.append(v)
+                if len(firsts) == 3:
+                    break
+        if not firsts:
             gap += 1
             r += 1
             continue
@@ -593,40 +612,42 @@ def _build(grid: _Grid, h: int, sheet_name: str, filename: str | None, titles: l
             end = r
             break
         gap = 0
-        if _is_stop(row, width_hint):
-            notes, end = _collect_notes(grid, r)
-            break
-        if (
-            row in header_sig  # header repeated after a page break
-            or (numbering is not None and row == numbering)
-            or (not data and _is_numbering(row, width_hint))
-            or _is_total(row)
-            or _is_spacer(row)
-        ):
+        texts = [v for v in firsts if v.__class__ is str]
+        if texts:
+            if firsts[0].__class__ is str and _is_stop(row, width_hint):
+                notes, end = _collect_notes(grid, r)
+                break
+            if (
+                (len(texts) == len(firsts) and _is_spacer(row))
+                or (any(_TOTAL.match(t) for t in texts) and _is_total(row))
+                or row in header_sig  # header repeated after a page break
+            ):
+                r += 1
+                continue
+        if (numbering is not None and row == numbering) or (not data and _is_numbering(row, width_hint)):
             r += 1
             continue
-        data.append(row)
-        source.append(r + 1)
+        append_data(row)
+        append_source(r + 1)
         r += 1
     # columns: any with a header or data
     width = max([len(rows[x]) for x in header_rows] + [len(d) for d in data] + [0])
-    used = [False] * width
-    for x in header_rows:
-        for c, v in enumerate(rows[x]):
-            if v is not None:
-                used[c] = True
-    for d in data:
-        for c, v in enumerate(d):
-            if v is not None:
-                used[c] = True
+    if any(len(d) != width for d in data):
+        data = [d + [None] * (width - len(d)) for d in data]
+    by_column = list(zip(*data)) if data else [()] * width
+    used = [
+        any(c < len(rows[x]) and rows[x][c] is not None for x in header_rows)
+        or by_column[c].count(None) != len(data)
+        for c in range(width)
+    ]
     cols = [c for c in range(width) if used[c]]
     if not cols:
         return None, end
     names = _unique_names(_header_names(grid, header_rows, cols), cols)
-    typed = _type_columns([[d[c] if c < len(d) else None for d in data] for c in cols], names)
+    typed = _type_columns([by_column[c] for c in cols], names)
     columns = [Column(name=name, type=kind) for name, (kind, _) in zip(names, typed)]
     typed_columns = [values for _, values in typed]
-    out_rows = [list(r) for r in zip(*typed_columns)] if data else []
+    out_rows = list(map(list, zip(*typed_columns))) if data else []
     table = Table(
         sheet=sheet_name,
         columns=columns,

@@ -2,7 +2,8 @@
 
 Rules (``decimal_sep`` lets a caller that knows the convention override 3 and 4):
 
-1. Blank text, ``-``, ``--``, en/em dashes and ``…`` mean "no value" (``None``).
+1. Blank text, ``-``, ``--``, en/em dashes, ``…``, ``n/a`` and Excel error texts
+   (``#DIV/0!``, ``#N/A`` ...) mean "no value" (``None``).
 2. ``Rp``/``Rp.``/``IDR``/``$`` prefixes, a trailing ``,-`` or ``.-`` ("no cents"),
    spaces and non-breaking spaces are ignored; ``(500)`` and ``-500`` are negative;
    a trailing ``%`` is dropped (``'12,5%'`` -> ``12.5``; :func:`parse_number_info`
@@ -30,7 +31,10 @@ from typing import Literal, NamedTuple
 __all__ = ["parse_number", "parse_number_info", "NumberInfo", "NULL_TOKENS"]
 
 #: Texts that mean "no value" in a numeric cell.
-NULL_TOKENS = frozenset({"", "-", "--", "---", "–", "—", "−", "…", "...", "..", "n/a", "#n/a"})
+NULL_TOKENS = frozenset(
+    {"", "-", "--", "---", "–", "—", "−", "…", "...", "..", "n/a", "#n/a"}
+    | {"#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!"}  # Excel errors in exported text
+)
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " "})
 _CURRENCY = re.compile(r"^(?:rp\.?|idr|\$)\s*", re.IGNORECASE)

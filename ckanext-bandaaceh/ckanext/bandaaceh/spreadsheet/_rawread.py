@@ -1,0 +1,107 @@
+"""Raw python-calamine extraction, standalone (stdlib + python_calamine only).
+
+Used in-process for xlsx/ods (after the checks in safety.py), and run as a
+separate, memory-capped process for xls: calamine's BIFF reader sizes its
+buffers from numbers in the file, and a forged file makes it abort the whole
+process, which a child process contains.
+"""
+from __future__ import annotations
+
+import io
+import pickle
+import sys
+from typing import Iterator, NamedTuple
+
+__all__ = ["RawSheet", "RawReadError", "read_raw"]
+
+
+class RawSheet(NamedTuple):
+    name: str
+    hidden: bool
+    rows: list  # calamine's to_python() rows
+    merges: list  # (first_row, first_col, last_row, last_col), 0-based inclusive
+
+
+class RawReadError(Exception):
+    """calamine could not read the workbook (``kind``: 'password' | 'corrupt' | 'sheet' | 'missing' | 'cells')."""
+
+    def __init__(self, kind: str, message: str, sheet: str | None = None) -> None:
+        super().__init__(message)
+        self.kind, self.message, self.sheet = kind, message, sheet
+
+
+def _fatal(exc: BaseException) -> bool:
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
+
+
+def read_raw(data: bytes, fmt: str, max_cells: int, wanted: list[str] | None) -> Iterator[RawSheet]:
+    """Yield the sheets of a workbook as calamine gives them (see RawSheet)."""
+    import python_calamine as pc
+
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except pc.PasswordError:
+        raise RawReadError("password", "the workbook is password-protected") from None
+    except BaseException as exc:  # CalamineError, ZipError, XmlError, ValueError, pyo3's PanicException...
+        if _fatal(exc):
+            raise
+        raise RawReadError(
+            "corrupt", f"cannot read the {fmt} workbook; the file is corrupt or not a valid {fmt} file ({exc})"
+        ) from None
+    total = 0
+    with book:
+        metas = book.sheets_metadata
+        names = [m.name for m in metas]
+        if wanted is not None:
+            missing = [w for w in wanted if w not in names]
+            if missing:
+                raise RawReadError("missing", f"no sheet named {missing[0]!r} (sheets: {', '.join(names)})")
+        for index, meta in enumerate(metas):
+            if wanted is not None and meta.name not in wanted:
+                continue
+            if fmt != "ods" and meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue  # chart sheets, macro sheets
+            try:
+                cal = book.get_sheet_by_index(index)
+                start = cal.start or (0, 0)
+                rows, cols = start[0] + cal.height, start[1] + cal.width
+                total += rows * cols
+                if total > max_cells:
+                    raise RawReadError(
+                        "cells",
+                        f"the workbook has more than {max_cells:,} cells (sheet {meta.name!r} spans "
+                        f"{rows:,} rows x {cols:,} columns)",
+                    )
+                raw = cal.to_python(skip_empty_area=False)
+                merges = [(a[0], a[1], b[0], b[1]) for a, b in (cal.merged_cell_ranges or [])]
+                del cal  # free calamine's copy of the sheet before the caller builds its own
+            except RawReadError:
+                raise
+            except BaseException as exc:
+                if _fatal(exc):
+                    raise
+                raise RawReadError("sheet", f"cannot read the sheet: {exc}", meta.name) from None
+            yield RawSheet(meta.name, meta.visible != pc.SheetVisibleEnum.Visible, raw, merges)
+
+
+def _child_main() -> None:
+    """Entry point of the capped child: argv = limit_bytes fmt max_cells [sheet ...]; data on stdin."""
+    import resource
+
+    limit = int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    fmt, max_cells = sys.argv[2], int(sys.argv[3])
+    wanted = sys.argv[4:] or None
+    data = sys.stdin.buffer.read()
+    try:
+        result: object = [tuple(sheet) for sheet in read_raw(data, fmt, max_cells, wanted)]
+    except RawReadError as exc:
+        result = ("error", exc.kind, exc.message, exc.sheet)
+    except MemoryError:
+        result = ("error", "memory", "the file needs more memory than allowed to read", None)
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    _child_main()
