@@ -18,6 +18,7 @@ setup(
             "schemas/*.yaml",
             "config_declaration.yaml",
             "templates/**/*.html",
+            "harvest/templates/**/*.html",
             "assets/**/*",
             "i18n/**/*",
             "reference/*.csv",
@@ -31,10 +32,15 @@ setup(
         "python-calamine>=0.5",
         "charset-normalizer>=3",
         "defusedxml>=0.7",
+        "olefile>=0.46",
     ],
     entry_points={
         "ckan.plugins": [
             "bandaaceh = ckanext.bandaaceh.plugin:BandaAcehPlugin",
+            "bandaaceh_spreadsheet_harvester = ckanext.bandaaceh.harvest.plugin:SpreadsheetHarvester",
+        ],
+        "ckan.rdf.profiles": [
+            "bandaaceh_satudata = ckanext.bandaaceh.dcat:SatuDataProfile",
         ],
     },
 )

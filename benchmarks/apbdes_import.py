@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """Benchmark: parse + check + normalise one budget year for every gampong of Banda Aceh.
 
-Pure part only (no CKAN): budgets of ~300 leaf lines for the 90 gampong are generated into a
-temporary folder in a mix of layouts/formats (penjabaran xlsx/csv, peraturan xlsx, Siskeudes
-zip), then each file goes through read_budget -> validate -> to_csv_bytes.
+Pure part: budgets of ~300 leaf lines for the 90 gampong are generated into a temporary folder
+in a mix of layouts/formats (penjabaran xlsx/csv, peraturan xlsx, Siskeudes zip), then each file
+goes through read_budget -> validate -> to_csv_bytes.
+
+CKAN part (``--ckan-ini``): the same files are imported through the CKAN layer (action
+``apbdes_import``: checks, dataset + both files, typed DataStore table, search index) for fiscal
+year ``--year`` (default 2099, so that no real budget is touched; the datasets are purged again
+unless ``--keep-datasets``). Needs the gampong organisations (``ckan bandaaceh seed``) and the
+running services. Prints time, lines/s and the ratio CKAN import / pure parse+check+normalise
+measured in the same run.
 
     PYTHONPATH=ckanext-bandaaceh python benchmarks/apbdes_import.py [--gampong 90] [--lines 300]
+    .venv/bin/python benchmarks/apbdes_import.py --ckan-ini ckan.ini
 
 ``run()`` returns the figures as a dict, for callers that add the CKAN import step.
 """
@@ -34,7 +42,7 @@ def _fixture_module():
     return mod
 
 
-def generate(folder: Path, n_gampong: int = 90, n_lines: int = 300) -> list[tuple[Path, str, int]]:
+def generate(folder: Path, n_gampong: int = 90, n_lines: int = 300, year: int = 2025) -> list[tuple[Path, str, int]]:
     """Write one budget file per gampong; return (path, kind, leaf count)."""
     mf = _fixture_module()
     with open(REPO / "config" / "reference" / "wilayah-kota-banda-aceh.csv", encoding="utf-8") as fh:
@@ -43,10 +51,10 @@ def generate(folder: Path, n_gampong: int = 90, n_lines: int = 300) -> list[tupl
     gampong = [r for r in rows if r["tingkat"] == "gampong"][:n_gampong]
     out = []
     for i, g in enumerate(gampong):
-        spec = mf.random_spec(i, g["kode"], g["nama"], kec[g["kode_induk"]], 2025, n_lines)
+        spec = mf.random_spec(i, g["kode"], g["nama"], kec[g["kode_induk"]], year, n_lines)
         kind = ("penjabaran-xlsx", "penjabaran-xlsx", "siskeudes-zip", "peraturan-xlsx", "penjabaran-xlsx",
                 "penjabaran-csv", "siskeudes-zip", "penjabaran-xlsx", "peraturan-xlsx", "penjabaran-xlsx")[i % 10]
-        stem = f"apbg-{g['kode']}-2025"
+        stem = f"apbg-{g['kode']}-{year}"
         if kind == "penjabaran-xlsx":
             path = folder / f"{stem}.xlsx"
             mf.write_xlsx(path, mf.penjabaran_grid(spec))
@@ -59,24 +67,24 @@ def generate(folder: Path, n_gampong: int = 90, n_lines: int = 300) -> list[tupl
         else:
             path = folder / f"{stem}.zip"
             mf.write_siskeudes_zip(path, mf.siskeudes_tables(spec))
-        out.append((path, kind, len(spec.leaves)))
+        out.append((path, kind, len(spec.leaves), g["kode"]))
     return out
 
 
-def run(n_gampong: int = 90, n_lines: int = 300, folder: Path | None = None) -> dict:
+def run(n_gampong: int = 90, n_lines: int = 300, folder: Path | None = None, year: int = 2025) -> dict:
     """Generate inputs, then time parse + check + normalise; return the figures."""
     ref = load_reference(REPO / "config" / "reference")
     with tempfile.TemporaryDirectory(prefix="apbdes-bench-") as tmp:
         target = folder or Path(tmp)
         target.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        files = generate(target, n_gampong, n_lines)
+        files = generate(target, n_gampong, n_lines, year)
         gen_s = time.perf_counter() - t0
         per_kind: dict[str, list[float]] = {}
         t_parse = t_check = t_norm = 0.0
         leaves = lines = csv_bytes = 0
         failures = []
-        for path, kind, _ in files:
+        for path, kind, _, _code in files:
             a = time.perf_counter()
             budget = read_budget(path, reference=ref)
             b = time.perf_counter()
@@ -108,7 +116,43 @@ def run(n_gampong: int = 90, n_lines: int = 300, folder: Path | None = None) -> 
         "csv_bytes": csv_bytes,
         "per_kind_ms": {k: 1000 * sum(v) / len(v) for k, v in sorted(per_kind.items())},
         "failures": failures,
+        "inputs": [(p, code) for p, _, _, code in files],
     }
+
+
+def run_ckan(ini: str, inputs: list[tuple[Path, str]], year: int, keep: bool = False) -> dict:
+    """Import every file through the CKAN layer (action ``apbdes_import``); return the figures."""
+    import logging
+
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    logging.disable(logging.CRITICAL)
+    app = make_app(load_config(ini))
+    from werkzeug.datastructures import FileStorage
+
+    import ckan.plugins.toolkit as tk
+
+    with app._wsgi_app.test_request_context():
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+        names, lines, failures = [], 0, []
+        t0 = time.perf_counter()
+        for path, code in inputs:
+            with open(path, "rb") as fh:
+                try:
+                    r = tk.get_action("apbdes_import")({"user": site_user}, {
+                        "upload": FileStorage(fh, filename=path.name), "gampong": code, "tahun": year})
+                except tk.ValidationError as exc:
+                    failures.append((path.name, str(exc.error_dict)[:200]))
+                    continue
+            names.append(r["dataset"]["name"])
+            lines += int(r["dataset"]["jumlah_baris"])
+        total = time.perf_counter() - t0
+        if not keep:
+            for name in names:
+                tk.get_action("dataset_purge")({"user": site_user}, {"id": name})
+    return {"datasets": len(names), "lines": lines, "total_s": total,
+            "lines_per_s": lines / total if total else 0.0, "failures": failures}
 
 
 def main() -> int:
@@ -116,8 +160,28 @@ def main() -> int:
     ap.add_argument("--gampong", type=int, default=90)
     ap.add_argument("--lines", type=int, default=300, help="leaf lines per budget (approximate)")
     ap.add_argument("--keep", type=Path, help="write the generated files here instead of a temp dir")
+    ap.add_argument("--ckan-ini", help="also import the files through CKAN with this config (see above)")
+    ap.add_argument("--year", type=int, help="fiscal year of the generated budgets (default 2025; 2099 with --ckan-ini)")
+    ap.add_argument("--keep-datasets", action="store_true", help="with --ckan-ini: do not purge the datasets")
     args = ap.parse_args()
-    r = run(args.gampong, args.lines, args.keep)
+    year = args.year or (2099 if args.ckan_ini else 2025)
+    with tempfile.TemporaryDirectory(prefix="apbdes-bench-files-") as tmp:
+        folder = args.keep or Path(tmp)
+        r = run(args.gampong, args.lines, folder, year)
+        status = _report(r)
+        if args.ckan_ini:
+            c = run_ckan(args.ckan_ini, r["inputs"], year, args.keep_datasets)
+            print(f"CKAN import ({c['datasets']} datasets, year {year}): {c['total_s']:.1f} s, "
+                  f"{c['lines_per_s']:.0f} lines/s, {c['total_s'] / c['datasets'] if c['datasets'] else 0:.2f} s/gampong")
+            print(f"ratio CKAN import / pure parse+check+normalise: {c['total_s'] / r['total_s']:.1f}x "
+                  f"(pure {r['total_s']:.2f} s in the same run)")
+            if c["failures"]:
+                print(f"FAILED CKAN imports: {c['failures'][:3]}")
+                status = 1
+    return status
+
+
+def _report(r: dict) -> int:
     print(f"generated {r['files']} files in {r['generate_s']:.1f} s (not counted)")
     print(f"parse {r['parse_s']:.2f} s | check {r['check_s']:.2f} s | normalise {r['normalise_s']:.2f} s"
           f" | total {r['total_s']:.2f} s")

@@ -39,3 +39,11 @@ def seed(config_dir: str | None) -> None:
                    f"{len(report.unchanged)} unchanged")
     else:
         click.echo(f"Nothing to change: all {len(report.unchanged)} organisations are up to date")
+
+
+from ckanext.bandaaceh.apbdes_cli import apbdes_group as apbdes  # noqa: E402
+bandaaceh.add_command(apbdes)
+
+
+from ckanext.bandaaceh.harvest.cli import harvesters  # noqa: E402 - spreadsheet harvester (issue 4)
+bandaaceh.add_command(harvesters)

@@ -6,13 +6,16 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.bandaaceh import search
+from ckanext.bandaaceh import search, views
 from ckanext.bandaaceh.logic import datastore
 from ckanext.xloader.interfaces import IXloader
 
 
 @tk.blanket.helpers
 @tk.blanket.validators
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints(views.get_blueprints)
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class BandaAcehPlugin(p.SingletonPlugin):

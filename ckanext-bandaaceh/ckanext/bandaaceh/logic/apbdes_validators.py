@@ -48,10 +48,11 @@ def _empty(value: Any) -> bool:
 def _same(given: Any, stored: str) -> bool:
     if _empty(given):
         return _empty(stored)
-    if isinstance(given, dict):
+    if isinstance(given, dict) or (isinstance(given, str) and given.lstrip().startswith("{")):
         try:
-            return given == json.loads(stored or "{}")
-        except ValueError:
+            parsed = json.loads(given) if isinstance(given, str) else given
+            return json.loads(bandaaceh_apbdes_amount_map(parsed) or "{}") == json.loads(stored or "{}")
+        except (ValueError, tk.Invalid):
             return False
     text = str(given).strip()
     if text == stored:

@@ -132,3 +132,10 @@ def years_of(tahun: str) -> list[str]:
         start, _sep, end = part.partition("-")
         out.extend(str(y) for y in range(int(start), int(end or start) + 1))
     return out
+
+
+# Validators of the APBG (apbdes) dataset schema live in their own module.
+from ckanext.bandaaceh.logic import apbdes_validators as _apbdes_validators  # noqa: E402
+from ckanext.bandaaceh.logic.apbdes_validators import *  # noqa: E402,F401,F403
+
+__all__ += _apbdes_validators.__all__

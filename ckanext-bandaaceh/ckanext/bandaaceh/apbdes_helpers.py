@@ -1,0 +1,135 @@
+"""Template helpers of the APBG (apbdes) pages; registered through ``helpers.__all__``."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.bandaaceh import apbdes
+
+__all__ = [
+    "bandaaceh_rupiah", "bandaaceh_percent", "bandaaceh_apbdes_stage_label", "bandaaceh_apbdes_headline",
+    "bandaaceh_apbdes_charts", "bandaaceh_apbdes_bidang", "bandaaceh_apbdes_sumber_dana",
+]
+
+BIDANG = ("01", "02", "03", "04", "05")
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def bandaaceh_rupiah(value: Any) -> str:
+    """``1500000`` -> ``Rp 1.500.000``; empty -> ``-``."""
+    return apbdes.format_rupiah(_dec(value))
+
+
+def bandaaceh_percent(value: Any) -> str:
+    """``98.5`` -> ``98,5%``; empty -> ``-``."""
+    d = _dec(value)
+    if d is None:
+        return "-"
+    return f"{d.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+
+
+def bandaaceh_apbdes_stage_label(tahap: str | None, periode: str | None = None) -> str:
+    from ckanext.bandaaceh.apbdes_publish import PERIOD_LABELS, STAGE_LABELS
+
+    label = tk._(STAGE_LABELS.get(tahap or "", tahap or "-"))
+    if tahap == "realisasi" and periode:
+        label += f" ({tk._(PERIOD_LABELS.get(periode, periode))})"
+    return label
+
+
+def _ref() -> apbdes.Reference:
+    from ckanext.bandaaceh.apbdes_publish import budget_reference
+
+    return budget_reference()
+
+
+def bandaaceh_apbdes_bidang() -> list[tuple[str, str]]:
+    """Bidang codes 01-05 with their names."""
+    ref = _ref()
+    return [(b, ref.kegiatan[b].name if b in ref.kegiatan else b) for b in BIDANG]
+
+
+def bandaaceh_apbdes_sumber_dana(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Pendapatan per sumber dana of a dataset: code, name, amount (largest first)."""
+    try:
+        data = json.loads(pkg.get("pendapatan_sumber_dana") or "{}")
+    except ValueError:
+        data = {}
+    names = _ref().sumber_dana
+    rows = [{"kode": k, "nama": names.get(k) or (tk._("Lain-lain") if k == "LAIN" else k), "jumlah": v}
+            for k, v in data.items()]
+    return sorted(rows, key=lambda r: _dec(r["jumlah"]) or 0, reverse=True)
+
+
+def bandaaceh_apbdes_headline(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Headline figures of a dataset, in display order (label, amount, realisation)."""
+    rows = [
+        (tk._("Pendapatan"), "total_pendapatan", "realisasi_pendapatan", "persen_realisasi_pendapatan"),
+        (tk._("Belanja"), "total_belanja", "realisasi_belanja", "persen_realisasi_belanja"),
+        (tk._("Penerimaan Pembiayaan"), "pembiayaan_penerimaan", None, None),
+        (tk._("Pengeluaran Pembiayaan"), "pembiayaan_pengeluaran", None, None),
+        (tk._("Pembiayaan Netto"), "pembiayaan_netto", None, None),
+        (tk._("SILPA"), "silpa", "realisasi_silpa", None),
+    ]
+    return [{"label": label, "key": key, "anggaran": pkg.get(key) or "",
+             "realisasi": (pkg.get(rkey) or "") if rkey else "",
+             "persen": (pkg.get(pkey) or "") if pkey else ""}
+            for label, key, rkey, pkey in rows]
+
+
+def _num(value: Any) -> float:
+    d = _dec(value)
+    return float(d) if d is not None else 0.0
+
+
+def bandaaceh_apbdes_charts(pkg: dict[str, Any]) -> dict[str, str]:
+    """Chart.js configurations (JSON text) of a dataset: ``sumber_dana``, ``bidang``, ``realisasi``.
+
+    ``realisasi`` is empty when the dataset has no realisation figures.
+    """
+    sources = bandaaceh_apbdes_sumber_dana(pkg)
+    palette = ["#0b6e4f", "#f2a541", "#2a6fdb", "#c0392b", "#8e44ad", "#7f8c8d", "#16a085"]
+    out = {
+        "sumber_dana": {
+            "type": "doughnut",
+            "data": {"labels": [f"{r['nama']} ({r['kode']})" for r in sources],
+                     "datasets": [{"label": tk._("Pendapatan"), "data": [_num(r["jumlah"]) for r in sources],
+                                   "backgroundColor": palette[:len(sources)]}]},
+            "title": tk._("Pendapatan menurut sumber dana"),
+        },
+        "bidang": {
+            "type": "bar",
+            "indexAxis": "y",
+            "data": {"labels": [f"{tk._('Bidang')} {code}" for code, _name in bandaaceh_apbdes_bidang()],
+                     "datasets": [{"label": tk._("Belanja"),
+                                   "data": [_num(pkg.get(f"belanja_bidang_{b}")) for b in BIDANG],
+                                   "backgroundColor": "#2a6fdb"}]},
+            "title": tk._("Belanja menurut bidang"),
+        },
+        "realisasi": None,
+    }
+    if pkg.get("realisasi_belanja") or pkg.get("realisasi_pendapatan"):
+        out["realisasi"] = {
+            "type": "bar",
+            "data": {"labels": [tk._("Pendapatan"), tk._("Belanja")],
+                     "datasets": [
+                         {"label": tk._("Anggaran"), "data": [_num(pkg.get("total_pendapatan")),
+                                                             _num(pkg.get("total_belanja"))],
+                          "backgroundColor": "#7f8c8d"},
+                         {"label": tk._("Realisasi"), "data": [_num(pkg.get("realisasi_pendapatan")),
+                                                              _num(pkg.get("realisasi_belanja"))],
+                          "backgroundColor": "#0b6e4f"}]},
+            "title": tk._("Anggaran dan realisasi"),
+        }
+    return {k: json.dumps(v) if v else "" for k, v in out.items()}

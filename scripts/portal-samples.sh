@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sample spreadsheets for the local portal (called by scripts/portal.sh, i.e. `make portal`):
+# serve tests/fixtures/harvest/samples/ on http://127.0.0.1:8765, declare the sample harvest
+# sources of harvesters/samples/*.yaml (Dinkes, Disdukcapil, Bappeda) and harvest them once.
+# Idempotent: a second run finds the sources and the spreadsheets unchanged.
+#   scripts/portal-samples.sh          sync + harvest once (starts a temporary server if none runs)
+#   scripts/portal-samples.sh serve    the sample server in the foreground (Procfile "samples:")
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+PORT="${BANDAACEH_SAMPLES_PORT:-8765}"
+DIR="$REPO/tests/fixtures/harvest/samples"
+INI="${CKAN_INI:-$REPO/ckan.ini}"
+
+serving() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$PORT/dinkes/imunisasi-2024.xlsx" 2>/dev/null; }
+
+case "${1:-once}" in
+  serve)
+    exec "$PYTHON" -m http.server --bind 127.0.0.1 --directory "$DIR" "$PORT"
+    ;;
+  once)
+    pid=""
+    if ! serving; then
+      mkdir -p "$VAR/log"
+      "$PYTHON" -m http.server --bind 127.0.0.1 --directory "$DIR" "$PORT" >>"$VAR/log/samples-server.log" 2>&1 &
+      pid=$!
+      trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
+      for _ in $(seq 50); do serving && break; sleep 0.1; done
+      serving || say "Sample server did not start on 127.0.0.1:$PORT (port in use?): the harvest below will fail"
+    fi
+    say "Sample harvest sources (harvesters/samples)"
+    "$CKAN" -c "$INI" bandaaceh harvesters sync --dir "$REPO/harvesters/samples" \
+      || say "Some sample sources could not be declared (see above)"
+    say "Harvesting the sample spreadsheets once"
+    "$CKAN" -c "$INI" bandaaceh harvesters run spreadsheet-dinkes spreadsheet-disdukcapil spreadsheet-bappeda \
+      || say "Some sample spreadsheets failed (see above); the portal starts anyway"
+    ;;
+  *) echo "usage: $0 [once|serve]" >&2; exit 2 ;;
+esac
