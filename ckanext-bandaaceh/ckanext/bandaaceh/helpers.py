@@ -130,7 +130,7 @@ def bandaaceh_portal_stats() -> dict[str, Any]:
     orgs = _all_organisations()
     gampong = sum(1 for o in orgs if o.get("jenis") == "gampong")
     try:
-        transparency_url = tk.h.url_for("bandaaceh_apbdes.transparency")
+        transparency_url = tk.h.url_for("bandaaceh_apbg.transparency")
     except Exception:  # the APBG pages are not registered (plugin order, tests)
         transparency_url = None
     return {"datasets": datasets, "skpd": len(orgs) - gampong, "gampong": gampong,

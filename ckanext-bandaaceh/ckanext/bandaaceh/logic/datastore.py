@@ -36,7 +36,10 @@ def replace_table(resource_id: str, fields: list[dict[str, Any]],
     must already be typed (Decimal, int, date, str). Callers check their data *before* calling
     this, so that a bad file never reaches the DataStore. Returns the number of rows loaded.
     """
-    ctx = lambda: dict(context or {"ignore_auth": True})  # noqa: E731 - fresh context per action
+    if context is None:
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        context = {"ignore_auth": True, "user": site_user["name"]}
+    ctx = lambda: dict(context)  # noqa: E731 - a fresh context per action
     try:
         tk.get_action("datastore_delete")(ctx(), {"resource_id": resource_id, "force": True})
     except tk.ObjectNotFound:
