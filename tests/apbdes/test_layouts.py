@@ -187,7 +187,7 @@ def test_explicit_identity_and_hint_mismatch(fixtures, ref):
     assert (b.gampong_code, b.year, b.stage) == ("11.71.01.2002", 2024, "perubahan")
     mism = [p for p in validate(b, ref) if p.code == "hint_mismatch"]
     assert {p.field for p in mism} == {"gampong", "tahun"}
-    assert all(p.severity == "warning" for p in mism)
+    assert all(p.severity == "error" for p in mism)  # never publish another gampong's/year's budget
 
 
 def test_unknown_gampong_given(fixtures, ref):

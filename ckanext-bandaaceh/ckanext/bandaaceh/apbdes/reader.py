@@ -203,8 +203,11 @@ def read_budget(
 
 
 def _mismatch(budget: Budget, what: str, given: Any, found: Any) -> None:
+    # Another gampong's or another year's budget must not be published under this name;
+    # a stage or period can legitimately differ (e.g. the murni columns of a PAK export).
+    severity = "error" if what in ("Gampong", "Tahun") else "warning"
     budget.problems.append(
-        Problem("warning", "hint_mismatch",
+        Problem(severity, "hint_mismatch",
                 f"{what} yang diberikan ({given}) berbeda dengan yang tertulis di berkas ({found}).",
                 field=what.lower(), expected=given, found=found)
     )
