@@ -193,7 +193,7 @@ def test_realisasi_without_period_is_refused(operator):
 
 
 # --------------------------------------------------------------------------- authorisation
-def test_operator_of_one_gampong_cannot_publish_for_another(operator):
+def test_operator_of_one_gampong_cannot_publish_for_another(operator, budget_file):
     org_a, user_a = operator(KAMPUNG_BARU)
     org_b, user_b = operator(NEUSU_JAYA)
     with pytest.raises(tk.NotAuthorized):
@@ -202,7 +202,8 @@ def test_operator_of_one_gampong_cannot_publish_for_another(operator):
         run_import(user_a["name"], FIXTURES / "penjabaran.xlsx", gampong=org_b["name"], tahun=2025, dry_run=True)
     assert tk.get_action("package_search")({"ignore_auth": True}, {"fq": "dataset_type:apbdes"})["count"] == 0
     # ... while each may publish for their own.
-    assert run_import(user_b["name"], FIXTURES / "penjabaran.xlsx", gampong=org_b["name"], tahun=2025)["published"]
+    neusu_jaya = budget_file(NEUSU_JAYA, "Neusu Jaya", "Baiturrahman", seed=5)
+    assert run_import(user_b["name"], neusu_jaya, gampong=org_b["name"], tahun=2025)["published"]
     assert show("apbg-neusu-jaya-2025-murni")["owner_org"] == org_b["id"]
 
 
@@ -341,6 +342,17 @@ def test_api_multipart_upload_and_dry_run(app, operator):
         "gampong": other_org["name"], "tahun": "2025", "upload": (io.BytesIO(data), "penjabaran.xlsx")},
         status=403).json
     assert not denied["success"]
+
+
+def test_budget_of_another_gampong_is_refused(operator):
+    """Kampung Baru's file (its title names the gampong) cannot be published as Neusu Jaya's."""
+    org_b, user_b = operator(NEUSU_JAYA)
+    with pytest.raises(tk.ValidationError) as err:
+        run_import(user_b["name"], FIXTURES / "penjabaran.xlsx", gampong=org_b["name"], tahun=2025)
+    problems = err.value.error_dict["problems"]
+    assert [(p["code"], p["field"], p["found"]) for p in problems if p["severity"] == "error"] == [
+        ("hint_mismatch", "gampong", "11.71.01.2001 Kampung Baru")]
+    assert tk.get_action("package_search")({"ignore_auth": True}, {"fq": "dataset_type:apbdes"})["count"] == 0
 
 
 # --------------------------------------------------------------------------- transparency
