@@ -94,7 +94,11 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 def _ckan_ready(ini: str) -> None:
-    """Migrations the harvester needs (idempotent, official CLI)."""
+    """Databases (for test.ini: scripts/ckan-setup.sh test) and the migrations the harvester
+    needs, all idempotent."""
+    if os.path.abspath(ini) == os.path.join(ROOT, "test.ini"):
+        subprocess.run([os.path.join(ROOT, "scripts", "ckan-setup.sh"), "test"], check=True,
+                       stdout=subprocess.DEVNULL)
     ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
     for args in (["db", "upgrade"], ["db", "upgrade", "-p", "activity"], ["db", "upgrade", "-p", "harvest"]):
         subprocess.run([ckan, "-c", ini, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -121,7 +125,17 @@ def _purge(tk: Any, ctx: Any, source_name: str) -> None:
                     pass
     if src:
         tk.get_action("harvest_source_delete")(ctx(), {"id": src["id"], "clear": True})  # deactivates it
-        tk.get_action("dataset_purge")(ctx(), {"id": src["id"]})
+    if org:  # whatever is left: harvested datasets (also deleted ones) and the source dataset
+        found = tk.get_action("package_search")(ctx(), {"fq": f"owner_org:{org['id']}", "rows": 1000,
+                                                       "include_private": True, "include_drafts": True,
+                                                       "include_deleted": True})
+        for pkg in found["results"]:
+            tk.get_action("dataset_purge")(ctx(), {"id": pkg["id"]})
+    if src:
+        try:
+            tk.get_action("dataset_purge")(ctx(), {"id": src["id"]})
+        except tk.ObjectNotFound:
+            pass
     if org:
         tk.get_action("organization_purge")(ctx(), {"id": org["id"]})
 

@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 import uuid
 from io import BytesIO
 from typing import Any
@@ -41,7 +42,6 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh.logic import datastore
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError
-from ckanext.bandaaceh.spreadsheet.reader import DEFAULT_MAX_CELLS
 
 from . import config as hconfig
 from .config import ConfigError, Entry, Rules
@@ -62,19 +62,19 @@ GOOGLE_BASE_DEFAULT = "https://docs.google.com/spreadsheets"
 
 def fetch_policy(max_bytes: int | None = None) -> FetchPolicy:
     """The download limits of ``bandaaceh.harvest.*`` (see config_declaration.yaml)."""
-    cfg = tk.config
+    def get(key: str, default: float) -> float:
+        value = tk.config.get(f"bandaaceh.harvest.{key}")
+        return float(default if value is None or value == "" else value)
+
     return FetchPolicy.build(
-        tk.aslist(cfg.get("bandaaceh.harvest.allowed_hosts") or ""),
-        timeout=float(cfg.get("bandaaceh.harvest.timeout") or 30),
-        max_seconds=float(cfg.get("bandaaceh.harvest.max_seconds") or 300),
-        retries=int(cfg.get("bandaaceh.harvest.retries") if cfg.get("bandaaceh.harvest.retries") is not None else 2),
-        backoff=float(cfg.get("bandaaceh.harvest.backoff") if cfg.get("bandaaceh.harvest.backoff") is not None else 1.0),
-        max_bytes=max_bytes or int(cfg.get("bandaaceh.harvest.max_bytes") or 50 * 2**20),
+        tk.aslist(tk.config.get("bandaaceh.harvest.allowed_hosts") or ""),
+        timeout=get("timeout", 30), max_seconds=get("max_seconds", 300), retries=int(get("retries", 2)),
+        backoff=get("backoff", 1.0), max_bytes=max_bytes or int(get("max_bytes", 50 * 2**20)),
     )
 
 
 def _max_cells() -> int:
-    return int(tk.config.get("bandaaceh.harvest.max_cells") or DEFAULT_MAX_CELLS)
+    return int(tk.config.get("bandaaceh.harvest.max_cells") or 5_000_000)
 
 
 def google_base() -> str:
@@ -149,11 +149,27 @@ def _file_key(entry: Entry) -> dict[str, Any]:
     return {"fetch_url": entry.fetch_url, "sheets": entry.sheets}
 
 
+SPOOL_MAX_AGE = 24 * 3600
+
+
 def _spool_dir() -> str:
+    """Where fetched files wait for the import stage (removed by it; stale ones after a day)."""
     base = tk.config.get("ckan.storage_path") or tempfile.gettempdir()
     path = os.path.join(base, "bandaaceh-harvest-spool")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def _clean_spool() -> None:
+    folder = _spool_dir()
+    limit = time.time() - SPOOL_MAX_AGE
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        try:
+            if os.path.getmtime(path) < limit:
+                os.remove(path)
+        except OSError:
+            pass
 
 
 def _remove(path: str | None) -> None:
@@ -238,6 +254,7 @@ class SpreadsheetHarvester(HarvesterBase):
 
     def gather_stage(self, harvest_job: HarvestJob) -> list[str] | None:
         source = harvest_job.source
+        _clean_spool()
         try:
             rules = schema_rules()
             cfg = hconfig.parse_config(source.config, rules, google_base=google_base())
@@ -464,6 +481,11 @@ class SpreadsheetHarvester(HarvesterBase):
                 # a context with a user: the activity plugin records datastore_create's flag update
                 datastore.replace_table(by_key[table.key]["id"], table.fields, table.records(),
                                         context=self._context())
+                # the table preview (datatables_view) needs the DataStore table: add it now,
+                # as xloader does after a load (existing views are kept)
+                loaded = tk.get_action("resource_show")(self._context(), {"id": by_key[table.key]["id"]})
+                tk.get_action("resource_create_default_resource_views")(self._context(), {
+                    "resource": loaded, "package": saved, "create_datastore_views": True})
         self._make_current(obj, saved["id"], prev)
         self._save_state(obj, entry, data, fetched, {"tables": len(prepared.tables), "format": prepared.format})
         return True
@@ -549,10 +571,14 @@ def _filename(given: str | None, entry: Entry) -> str:
 
 
 def _with_extension(filename: str, fmt: str) -> str:
-    """The original file's name, with the extension of its real format when it has none."""
+    """The original file's name with the extension of its real format (``laporan.csv`` that is
+    an xlsx workbook becomes ``laporan.xlsx``; ``download`` becomes ``download.ods``)."""
     stem, dot, ext = filename.rpartition(".")
-    if dot and ext.lower() in ("xlsx", "xls", "ods", "csv", "tsv", "txt"):
+    ext = ext.lower()
+    if dot and (ext == fmt or (fmt == "csv" and ext in ("tsv", "txt"))):
         return filename
+    if dot and ext in ("xlsx", "xls", "ods", "csv", "tsv", "txt", "xlsm"):
+        return f"{stem}.{fmt}"
     return f"{filename}.{fmt}"
 
 
