@@ -91,16 +91,11 @@ def test_cli_dry_run_prints_checks_and_writes_nothing(cli, operator):
         show(NAME)
 
 
-def test_cli_refuses_unknown_gampong():
-    result = ckan_cli_invoke(["--gampong", "11.71.01"])
+def test_cli_refuses_unknown_gampong(cli):
+    result = cli.invoke(ckan_cli, ["bandaaceh", "apbdes", "import", str(FIXTURES / "penjabaran.xlsx"),
+                                   "--gampong", "11.71.01"])
     assert result.exit_code != 0
     assert "bukan gampong" in result.output
-
-
-def ckan_cli_invoke(extra):
-    from ckan.tests.helpers import CKANCliRunner
-    return CKANCliRunner().invoke(ckan_cli, ["bandaaceh", "apbdes", "import", str(FIXTURES / "penjabaran.xlsx"),
-                                             *extra])
 
 
 # --------------------------------------------------------------------------- replace / refuse
