@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sample spreadsheets for the local portal (called by scripts/portal.sh, i.e. `make portal`):
 # serve tests/fixtures/harvest/samples/ on http://127.0.0.1:8765, declare the sample harvest
-# sources of harvesters/samples/*.yaml (Dinkes, Disdukcapil, Bappeda) and harvest them once.
+# sources of harvesters/samples/*.yaml (Dinkes, Disdukcapil, Bappeda) and harvest them once;
+# import the sample APBG of Gampong Kampung Baru (tests/fixtures/apbdes/).
 # Idempotent: a second run finds the sources and the spreadsheets unchanged.
 #   scripts/portal-samples.sh          sync + harvest once (starts a temporary server if none runs)
 #   scripts/portal-samples.sh serve    the sample server in the foreground (Procfile "samples:")
@@ -33,6 +34,12 @@ case "${1:-once}" in
     say "Harvesting the sample spreadsheets once"
     "$CKAN" -c "$INI" bandaaceh harvesters run spreadsheet-dinkes spreadsheet-disdukcapil spreadsheet-bappeda \
       || say "Some sample spreadsheets failed (see above); the portal starts anyway"
+    say "Sample APBG of Gampong Kampung Baru 2025 (budget and realisation)"
+    for f in penjabaran.xlsx realisasi.xlsx; do
+      "$CKAN" -c "$INI" bandaaceh apbdes import "$REPO/tests/fixtures/apbdes/$f" \
+        --gampong 11.71.01.2001 --tahun 2025 2>/dev/null | tail -n 1 \
+        || say "Sample APBG $f could not be imported (see above)"
+    done
     ;;
   *) echo "usage: $0 [once|serve]" >&2; exit 2 ;;
 esac
