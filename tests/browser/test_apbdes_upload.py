@@ -2,31 +2,21 @@
 real CKAN server started by the test (``ckan run`` in a subprocess on the test database)."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from .conftest import CHROMIUM, PASSWORD
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "apbdes"
-CHROMIUM = os.environ.get("BANDAACEH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PASSWORD = "Rahasia-Gampong-2025"
 NAME = "apbg-kampung-baru-2025-murni"
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements.txt")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.usefixtures("portal"),
@@ -35,82 +25,13 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def clean_datastore(portal: None) -> None:
-    from ckanext.datastore.tests import helpers as ds_helpers
-
-    engine = ds_helpers.db.get_write_engine()
-    ds_helpers.rebuild_all_dbs(ds_helpers.orm.scoped_session(ds_helpers.orm.sessionmaker(bind=engine)))
-
-
-@pytest.fixture
-def server(request: pytest.FixtureRequest, clean_datastore: None, tmp_path: Path) -> Iterator[str]:
-    """``ckan -c <the test ini> run`` on a free port; yields its base URL, stops it afterwards."""
-    ini = os.path.abspath(request.config.getoption("ckan_ini"))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, CKAN_SITE_URL=url, CKAN_INI=ini)
-    log = open(tmp_path / "ckan-server.log", "wb")
-    ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
-    proc = subprocess.Popen([ckan, "-c", ini, "run", "--host", "127.0.0.1", "--port", str(port),
-                             "--disable-reloader"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"CKAN server exited: {(tmp_path / 'ckan-server.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/3/action/status_show", timeout=5) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("CKAN server did not start within 120 s")
-            time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/user/login")
-    page.fill("#field-login", username)
-    page.fill("#field-password", PASSWORD)
-    with page.expect_navigation():
-        page.press("#field-password", "Enter")
-    assert page.locator(f"a[href='/user/{username}'], a[href$='/user/{username}']").count() > 0 or \
-        "/user/login" not in page.url, "login failed"
-
-
-def test_upload_preview_publish_in_chromium(server: str, browser: Any, gampong_org: Any) -> None:
+def test_upload_preview_publish_in_chromium(server: str, browser: Any, login: Any, gampong_org: Any) -> None:
     user = factories.User(password=PASSWORD)
     org = gampong_org(kode_wilayah="11.71.01.2001", users=[{"name": user["name"], "capacity": "editor"}])
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _login(page, server, user["name"])
+    login(page, server, user["name"])
 
     # Broken file first: refused in the preview, publishing impossible, nothing created.
     page.goto(f"{server}/apbg/unggah")
