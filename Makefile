@@ -15,7 +15,7 @@ services:  ## start PostgreSQL, Redis and Solr only
 	@scripts/bootstrap.sh && scripts/services.sh start
 
 stop:  ## stop everything the portal and the tests started
-	@-pkill -f 'honcho start -f $(CURDIR)/Procfile' ; scripts/services.sh stop
+	@-pkill -f 'honcho -d $(CURDIR) -f $(CURDIR)/Procfile start' ; scripts/services.sh stop
 
 bench:  ## run the benchmarks (prints ratios against their baselines)
 	@scripts/bench.sh
