@@ -31,7 +31,6 @@ setup(
         "ckanapi",
         "python-calamine>=0.5",
         "charset-normalizer>=3",
-        "defusedxml>=0.7",
         "olefile>=0.46",
     ],
     entry_points={

@@ -220,27 +220,29 @@ def read_siskeudes(
             return Decimal(0)
         return v if v is not None else Decimal(0)
 
-    heads: list[BudgetLine] = []
-    for row, get in t_rab.records():
-        if not wanted(get):
-            continue
+    def account_and_kegiatan(get) -> tuple[str, str | None]:
+        """The account of a Ta_RAB/Ta_RABRinci row, and its kegiatan (belanja rows only)."""
         acct = _code(get("Kd_Rincian"))
         info = parse_code(acct)
         account = info.account if info and info.kind == "account" else acct
         keg = _kegiatan(_text(get("Kd_Keg")), desa or "")
+        return account, keg if account.startswith("5") else None
+
+    heads: list[BudgetLine] = []
+    for row, get in t_rab.records():
+        if not wanted(get):
+            continue
+        account, keg = account_and_kegiatan(get)
         desc = names.get(account) or (reference.accounts[account].name if reference and account in reference.accounts else "")
-        heads.append(BudgetLine(account=account, kegiatan=keg if account.startswith("5") else None,
+        heads.append(BudgetLine(account=account, kegiatan=keg,
                                 description=desc, anggaran=amount(get, row, "Ta_RAB"), row=row,
                                 sheet="Ta_RAB", is_leaf=False))
     leaves: list[BudgetLine] = []
     for row, get in t_rinci.records():
         if not wanted(get):
             continue
-        acct = _code(get("Kd_Rincian"))
-        info = parse_code(acct)
-        account = info.account if info and info.kind == "account" else acct
-        keg = _kegiatan(_text(get("Kd_Keg")), desa or "")
-        leaves.append(BudgetLine(account=account, kegiatan=keg if account.startswith("5") else None,
+        account, keg = account_and_kegiatan(get)
+        leaves.append(BudgetLine(account=account, kegiatan=keg,
                                  description=_text(get("Uraian")), anggaran=amount(get, row, "Ta_RABRinci"),
                                  sumber_dana=normalise_sumber_dana(get("SumberDana")), row=row,
                                  sheet="Ta_RABRinci", level=account.count(".") + 2, is_leaf=True))
