@@ -21,14 +21,11 @@ setup(
             "harvest/templates/**/*.html",
             "assets/**/*",
             "i18n/**/*",
-            "reference/*.csv",
         ]
     },
     install_requires=[
         "click",
         "pyyaml",
-        "requests",
-        "ckanapi",
         "python-calamine>=0.5",
         "charset-normalizer>=3",
         "olefile>=0.46",
@@ -39,7 +36,7 @@ setup(
             "bandaaceh_spreadsheet_harvester = ckanext.bandaaceh.harvest.plugin:SpreadsheetHarvester",
         ],
         "ckan.rdf.profiles": [
-            "bandaaceh_satudata = ckanext.bandaaceh.dcat:SatuDataProfile",
+            "bandaaceh_satudata = ckanext.bandaaceh.satudata.dcat:SatuDataProfile",
         ],
     },
 )

@@ -20,7 +20,6 @@ measured in the same run.
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.util
 import sys
 import tempfile
@@ -45,13 +44,12 @@ def _fixture_module():
 def generate(folder: Path, n_gampong: int = 90, n_lines: int = 300, year: int = 2025) -> list[tuple[Path, str, int]]:
     """Write one budget file per gampong; return (path, kind, leaf count)."""
     mf = _fixture_module()
-    with open(REPO / "config" / "reference" / "wilayah-kota-banda-aceh.csv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    kec = {r["kode"]: r["nama"] for r in rows if r["tingkat"] == "kecamatan"}
-    gampong = [r for r in rows if r["tingkat"] == "gampong"][:n_gampong]
+    ref = load_reference(REPO / "config" / "reference")
+    gampong = ref.gampong_list()[:n_gampong]
     out = []
-    for i, g in enumerate(gampong):
-        spec = mf.random_spec(i, g["kode"], g["nama"], kec[g["kode_induk"]], year, n_lines)
+    for i, area in enumerate(gampong):
+        g = {"kode": area.kode, "nama": area.nama}
+        spec = mf.random_spec(i, area.kode, area.nama, ref.areas[area.kode_induk].nama, year, n_lines)
         kind = ("penjabaran-xlsx", "penjabaran-xlsx", "siskeudes-zip", "peraturan-xlsx", "penjabaran-xlsx",
                 "penjabaran-csv", "siskeudes-zip", "penjabaran-xlsx", "peraturan-xlsx", "penjabaran-xlsx")[i % 10]
         stem = f"apbg-{g['kode']}-{year}"

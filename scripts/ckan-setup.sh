@@ -25,10 +25,11 @@ ensure_role "$DS_RO_USER" "$DS_RO_PASS"
 
 case "${1:-}" in
   test)
-    ensure_db ckan_test "$DB_USER"
-    ensure_db datastore_test "$DB_USER"
+    # BANDAACEH_TEST_* and CKAN_* are set by scripts/test.sh for BANDAACEH_TEST_SLOT runs
+    ensure_db "${BANDAACEH_TEST_DB:-ckan_test}" "$DB_USER"
+    ensure_db "${BANDAACEH_TEST_DATASTORE_DB:-datastore_test}" "$DB_USER"
     datastore_permissions "$REPO/test.ini"
-    mkdir -p "$REPO/var/test-storage"
+    mkdir -p "${CKAN_STORAGE_PATH:-$REPO/var/test-storage}"
     ;;
   portal)
     ensure_db ckan_default "$DB_USER"

@@ -46,8 +46,8 @@ def test_silpa_wrong(fixtures, ref):
 
 def _budget(lines, stated=(), **kw):
     mark_leaves(lines)
-    kw.setdefault("gampong_code", "11.71.01.2001")
-    kw.setdefault("year", 2025)
+    kw.setdefault("kode_wilayah", "11.71.01.2001")
+    kw.setdefault("tahun", 2025)
     return Budget(lines=lines, stated=list(stated), **kw)
 
 
@@ -78,7 +78,7 @@ def test_realisasi_checks(ref):
     b = _budget(
         [_ln("5", 100, "01", row=2, real=70), _ln("5.2.1.01", 100, "01.01.04", row=3, real=120)],
         stated=[StatedTotal("belanja", "JUMLAH BELANJA", D(100), D(110), row=4)],
-        stage="realisasi",
+        tahap="realisasi",
     )
     problems = validate(b, ref)
     assert _only(problems) == [

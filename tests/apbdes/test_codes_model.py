@@ -13,7 +13,7 @@ from ckanext.bandaaceh.apbdes.codes import (
     split_code_text,
 )
 from ckanext.bandaaceh.apbdes.model import mark_leaves
-from ckanext.bandaaceh.apbdes.reference import ENV_VAR, default_reference_dir
+from ckanext.bandaaceh.reference import ENV_VAR, default_reference_dir
 
 
 @pytest.mark.parametrize(
@@ -77,16 +77,16 @@ def test_format_rupiah():
 
 
 def test_reference(ref):
-    assert len(ref.accounts) == 56
-    assert ref.accounts["5.4.1"].parent == "5.4"
-    assert ref.kegiatan["01.01.01"].level == "kegiatan"
+    assert len(ref.rekening) == 56
+    assert ref.rekening["5.4.1"].kode_induk == "5.4"
+    assert ref.kegiatan["01.01.01"].tingkat == "kegiatan"
     assert set(ref.sumber_dana) == {"DDS", "ADD", "PBH", "PAD", "BKPG"}
-    assert ref.gampong("11.71.01.2001").name == "Kampung Baru"
-    assert ref.gampong("kampung  baru").code == "11.71.01.2001"
-    assert ref.gampong("11.71.01") is None  # a kecamatan, not a gampong
-    assert ref.kecamatan("Baiturrahman").code == "11.71.01"
+    assert ref.find_gampong("11.71.01.2001").nama == "Kampung Baru"
+    assert ref.find_gampong("kampung  baru").kode == "11.71.01.2001"
+    assert ref.find_gampong("11.71.01") is None  # a kecamatan, not a gampong
+    assert ref.find_kecamatan("Baiturrahman").kode == "11.71.01"
     assert ref.kota_code == "11.71"
-    assert ref.account_by_name("Dana Desa") == "4.2.1"
+    assert ref.rekening_by_name("Dana Desa") == "4.2.1"
     assert ref.is_known_sumber_dana("ADG")
 
 

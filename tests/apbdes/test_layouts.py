@@ -42,7 +42,7 @@ def assert_kampung_baru(summary, *, per_sumber=PER_SUMBER, per_bidang=PER_BIDANG
 def test_penjabaran_all_formats(fixtures, ref, name):
     b = read_budget(fixtures / name, reference=ref)
     assert b.layout == "penjabaran"
-    assert (b.gampong_code, b.gampong_name, b.kecamatan_name, b.year, b.stage) == (
+    assert (b.kode_wilayah, b.gampong, b.kecamatan, b.tahun, b.tahap) == (
         "11.71.01.2001", "Kampung Baru", "Baiturrahman", 2025, "murni")
     assert b.source_file == name
     assert len(b.leaves) == 33
@@ -80,7 +80,7 @@ def test_penjabaran_kegiatan_context(fixtures, ref):
 
 def test_realisasi_layout(fixtures, ref):
     b = read_budget(fixtures / "realisasi.xlsx", reference=ref)
-    assert (b.layout, b.stage, b.period, b.year, b.gampong_code) == ("realisasi", "realisasi", "semester-1", 2025,
+    assert (b.layout, b.tahap, b.periode, b.tahun, b.kode_wilayah) == ("realisasi", "realisasi", "semester-1", 2025,
                                                                      "11.71.01.2001")
     s = b.summary()
     # jenis-level lines without a SUMBER DANA column: 4.2.4 (BKPG) cannot be derived -> LAIN
@@ -111,7 +111,7 @@ def test_realisasi_with_code_column_csv(fixtures, ref):
 def test_peraturan_layout(fixtures, ref):
     b = read_budget(fixtures / "peraturan.xlsx", reference=ref)
     assert b.layout == "peraturan"
-    assert (b.gampong_code, b.year, b.stage) == ("11.71.01.2001", 2025, "murni")
+    assert (b.kode_wilayah, b.tahun, b.tahap) == ("11.71.01.2001", 2025, "murni")
     assert_kampung_baru(b.summary())
     assert validate(b, ref) == []
     rows = {ln.row: ln for ln in b.lines}
@@ -149,7 +149,7 @@ def test_amount_styles_and_signature_in_amount_column(ref, csv_bytes, title_rows
         [None, None, "Keuchik Gampong Neusu Jaya", None],
     ]
     b = read_budget(csv_bytes(rows), "apbg.csv", reference=ref)
-    assert (b.gampong_code, b.year) == ("11.71.01.2002", 2025)
+    assert (b.kode_wilayah, b.tahun) == ("11.71.01.2002", 2025)
     s = b.summary()
     assert (s.pendapatan, s.belanja, s.pembiayaan_penerimaan) == (D(1100000), D(1600000), D(-500000))
     assert validate(b, ref) == []
@@ -159,7 +159,7 @@ def test_gampong_from_signature_when_title_has_none(ref, csv_bytes):
     rows = [["APBG TAHUN ANGGARAN 2024"], ["KODE", "URAIAN", "ANGGARAN"], ["4.2.1", "Dana Desa", "10"],
             [], [None, "Keuchik Gampong Lamdingin", None]]
     b = read_budget(csv_bytes(rows), "x.csv", reference=ref)
-    assert b.gampong_name == "Lamdingin" and b.kecamatan_name == "Kuta Alam" and b.year == 2024
+    assert b.gampong == "Lamdingin" and b.kecamatan == "Kuta Alam" and b.tahun == 2024
 
 
 def test_realisasi_name_without_code_is_looked_up(ref, csv_bytes):
@@ -170,7 +170,7 @@ def test_realisasi_name_without_code_is_looked_up(ref, csv_bytes):
             ["BELANJA", None, None, None],
             ["Belanja Tak Berkode", "5.000", "5.000", "100"]]
     b = read_budget(csv_bytes(rows), "lra.csv", reference=ref)
-    assert (b.stage, b.period, b.gampong_name) == ("realisasi", "tahunan", "Mulia")
+    assert (b.tahap, b.periode, b.gampong) == ("realisasi", "tahunan", "Mulia")
     assert [(ln.account, ln.anggaran) for ln in b.lines] == [("4.2.1", D(100000000))]
     problems = validate(b, ref)
     assert [(p.code, p.row) for p in problems] == [("missing_code", 6)]
@@ -183,8 +183,8 @@ def test_invalid_amount_on_coded_row(ref, csv_bytes, title_rows):
 
 
 def test_explicit_identity_and_hint_mismatch(fixtures, ref):
-    b = read_budget(fixtures / "penjabaran.xlsx", reference=ref, gampong="Neusu Jaya", year=2024, stage="perubahan")
-    assert (b.gampong_code, b.year, b.stage) == ("11.71.01.2002", 2024, "perubahan")
+    b = read_budget(fixtures / "penjabaran.xlsx", reference=ref, gampong="Neusu Jaya", tahun=2024, tahap="perubahan")
+    assert (b.kode_wilayah, b.tahun, b.tahap) == ("11.71.01.2002", 2024, "perubahan")
     mism = [p for p in validate(b, ref) if p.code == "hint_mismatch"]
     assert {p.field for p in mism} == {"gampong", "tahun"}
     assert all(p.severity == "error" for p in mism)  # never publish another gampong's/year's budget
@@ -212,7 +212,7 @@ def test_unreadable_and_unknown(fixtures, ref):
         read_budget(fixtures / "penjabaran.xlsx", reference=ref, max_bytes=1000)
     assert exc.value.problem.code == "file_too_large"
     with pytest.raises(ValueError):
-        read_budget(fixtures / "penjabaran.xlsx", reference=ref, stage="final")
+        read_budget(fixtures / "penjabaran.xlsx", reference=ref, tahap="final")
 
 
 def test_peraturan_in_xls_and_ods(tmp_path, ref):
@@ -251,7 +251,7 @@ def test_year_prefers_tahun_anggaran_and_other_sheets(ref, tmp_path):
         ws2.append(r)
     wb.save(tmp_path / "q.xlsx")
     b = read_budget(tmp_path / "q.xlsx", reference=ref)
-    assert (b.year, b.gampong_name) == (2025, "Mulia")
+    assert (b.tahun, b.gampong) == (2025, "Mulia")
     assert [p.code for p in b.problems] == ["other_sheets_ignored"]
     assert b.summary().pendapatan == D(10)
 
@@ -266,7 +266,7 @@ def test_perubahan_before_after_columns(ref, csv_bytes):
         ["5.2.7.01. [02.02.02]", "PMT Posyandu", "891.500.000", "960.573.000", "DDS"],
     ]
     b = read_budget(csv_bytes(rows), "apbg-p.csv", reference=ref)
-    assert (b.stage, b.gampong_name, b.year) == ("perubahan", "Peuniti", 2025)
+    assert (b.tahap, b.gampong, b.tahun) == ("perubahan", "Peuniti", 2025)
     s = b.summary()
     assert (s.pendapatan, s.belanja, s.silpa) == (D("964073000"), D("964073000"), D(0))
     assert validate(b, ref) == []

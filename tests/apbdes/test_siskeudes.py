@@ -43,7 +43,7 @@ def _zip(tables: dict) -> bytes:
 
 def test_siskeudes_murni(fixtures, ref):
     b = read_budget(fixtures / "siskeudes.zip", reference=ref)
-    assert (b.layout, b.stage, b.year, b.gampong_code, b.gampong_name, b.kecamatan_name) == (
+    assert (b.layout, b.tahap, b.tahun, b.kode_wilayah, b.gampong, b.kecamatan) == (
         "siskeudes", "murni", 2025, "11.71.01.2001", "Kampung Baru", "Baiturrahman")
     s = b.summary()
     assert (s.pendapatan, s.belanja, s.pembiayaan_netto, s.silpa) == (D("1718529770"), D("1763529770"),
@@ -64,14 +64,14 @@ def test_siskeudes_murni(fixtures, ref):
 
 def test_siskeudes_pak(fixtures, ref):
     b = read_budget(fixtures / "siskeudes-pak.zip", reference=ref)
-    assert b.stage == "perubahan"
+    assert b.tahap == "perubahan"
     s = b.summary()
     assert s.belanja == D("1763529770")
     assert s.belanja_per_bidang["01"] == D("526844000")
     assert s.belanja_per_bidang["02"] == D("1096685770")
     assert validate(b, ref) == []
-    murni = read_budget(fixtures / "siskeudes-pak.zip", reference=ref, stage="murni")
-    assert murni.stage == "murni"
+    murni = read_budget(fixtures / "siskeudes-pak.zip", reference=ref, tahap="murni")
+    assert murni.tahap == "murni"
     assert murni.summary().belanja_per_bidang["01"] == D("531844000")
     assert [p.code for p in validate(murni, ref)] == ["hint_mismatch"]
 
@@ -97,7 +97,7 @@ def test_siskeudes_several_desa(mf, ref):
         read_budget(data, "kecamatan.zip", reference=ref)
     assert exc.value.problem.code == "multiple_gampong"
     b = read_budget(data, "kecamatan.zip", reference=ref, gampong="Neusu Jaya")
-    assert b.gampong_code == "11.71.01.2002"
+    assert b.kode_wilayah == "11.71.01.2002"
     assert b.summary().belanja == D("1763529770")
 
 

@@ -1,11 +1,11 @@
-"""``ckan bandaaceh ...`` commands (registered by ``toolkit.blanket.cli``)."""
+"""Registry of ``ckan bandaaceh ...`` commands: each capability's commands (``toolkit.blanket.cli``)."""
 from __future__ import annotations
 
 import click
 
-import ckan.plugins.toolkit as tk
-
-from ckanext.bandaaceh import reference
+from ckanext.bandaaceh.apbdes.portal.cli import apbdes_group
+from ckanext.bandaaceh.harvest.cli import harvesters
+from ckanext.bandaaceh.organisations.cli import seed
 
 __all__ = ["bandaaceh"]
 
@@ -15,35 +15,6 @@ def bandaaceh() -> None:
     """Commands of the Banda Aceh open data portal."""
 
 
-@bandaaceh.command()
-@click.option("--config-dir", type=click.Path(exists=True, file_okay=False),
-              help="Folder with skpd.yaml and reference/ (default: bandaaceh.config_dir)")
-def seed(config_dir: str | None) -> None:
-    """Create or update every SKPD, kecamatan and gampong organisation (idempotent)."""
-    from ckanext.bandaaceh.logic.seed import desired_organisations, seed_organisations
-
-    try:
-        ref = reference.load(config_dir or tk.config.get("bandaaceh.config_dir") or None)
-    except reference.ReferenceError as exc:
-        raise click.ClickException(str(exc)) from exc
-    total = sum(1 for _ in desired_organisations(ref))
-    with click.progressbar(length=total, label="Organisasi", show_pos=True,
-                           file=click.get_text_stream("stderr")) as bar:
-        report = seed_organisations(ref, progress=lambda _name: bar.update(1))
-    for name in report.created:
-        click.echo(f"  created  {name}")
-    for name in report.updated:
-        click.echo(f"  updated  {name}")
-    if report.changed:
-        click.echo(f"{len(report.created)} created, {len(report.updated)} updated, "
-                   f"{len(report.unchanged)} unchanged")
-    else:
-        click.echo(f"Nothing to change: all {len(report.unchanged)} organisations are up to date")
-
-
-from ckanext.bandaaceh.apbdes_cli import apbdes_group as apbdes  # noqa: E402
-bandaaceh.add_command(apbdes)
-
-
-from ckanext.bandaaceh.harvest.cli import harvesters  # noqa: E402 - spreadsheet harvester (issue 4)
+bandaaceh.add_command(seed)
+bandaaceh.add_command(apbdes_group, "apbdes")
 bandaaceh.add_command(harvesters)

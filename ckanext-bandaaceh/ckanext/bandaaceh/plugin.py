@@ -1,29 +1,43 @@
-"""Wiring of the Banda Aceh extension: which CKAN interfaces, pointing at the modules."""
+"""Wiring of the Banda Aceh extension: which CKAN interfaces, pointing at the capabilities.
+
+The registries (``helpers.py``, ``views.py``, ``cli.py``, ``logic/{action,auth,validators}.py``)
+collect what each capability exports; this class only plugs them into CKAN.
+"""
 from __future__ import annotations
 
+import os
+from importlib.util import find_spec
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.bandaaceh import search, views
-from ckanext.bandaaceh.logic import datastore
-from ckanext.xloader.interfaces import IXloader
+from ckanext.bandaaceh import cli, datastore, helpers, views
+from ckanext.bandaaceh.apbdes.portal import search as apbdes_search
+from ckanext.bandaaceh.apbdes.portal.identity import DATASET_TYPE as APBDES_TYPE
+from ckanext.bandaaceh.logic import action, auth, validators
+from ckanext.bandaaceh.satudata import search as satudata_search
+
+#: ckanext-xloader is optional: its interface is implemented only when it is installed.
+HAS_XLOADER = find_spec("ckanext.xloader") is not None
+if HAS_XLOADER:
+    from ckanext.xloader.interfaces import IXloader
 
 
-@tk.blanket.helpers
-@tk.blanket.validators
-@tk.blanket.actions
-@tk.blanket.auth_functions
+@tk.blanket.helpers(helpers.get_helpers)
+@tk.blanket.validators(validators.get_validators)
+@tk.blanket.actions(action.get_actions)
+@tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.blueprints(views.get_blueprints)
-@tk.blanket.cli
+@tk.blanket.cli(cli)
 @tk.blanket.config_declarations
 class BandaAcehPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.ITranslation)
-    p.implements(IXloader, inherit=True)
+    if HAS_XLOADER:
+        p.implements(IXloader, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -33,7 +47,6 @@ class BandaAcehPlugin(p.SingletonPlugin):
 
     # ITranslation
     def i18n_directory(self) -> str:
-        import os
         return os.path.join(os.path.dirname(__file__), "i18n")
 
     def i18n_locales(self) -> list[str]:
@@ -44,20 +57,22 @@ class BandaAcehPlugin(p.SingletonPlugin):
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
-        return search.dataset_facets(facets_dict, package_type)
+        if package_type == APBDES_TYPE:
+            return apbdes_search.dataset_facets(facets_dict)
+        if package_type == "dataset":
+            return satudata_search.dataset_facets(facets_dict)
+        return facets_dict
 
     def organization_facets(self, facets_dict: dict[str, Any], organization_type: str,
                             package_type: str | None) -> dict[str, Any]:
-        return search.dataset_facets(facets_dict, package_type or "dataset")
+        return self.dataset_facets(facets_dict, package_type or "dataset")
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return search.before_dataset_index(pkg_dict)
+        if pkg_dict.get("type") == APBDES_TYPE:
+            return apbdes_search.index_dataset(pkg_dict)
+        return satudata_search.index_dataset(pkg_dict)
 
     # IXloader: tables this extension loads with exact types are not re-guessed by xloader.
     def can_upload(self, resource_id: str) -> bool:
-        try:
-            resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
-        except tk.ObjectNotFound:
-            return True
-        return not datastore.loaded_by_us(resource)
+        return datastore.xloader_may_load(resource_id)

@@ -3,7 +3,7 @@
 Pure Python, no CKAN imports. Typical use::
 
     from ckanext.bandaaceh.apbdes import read_budget, validate, has_errors, to_csv_bytes
-    budget = read_budget("apbg-kampung-baru-2025.xlsx", gampong="11.71.01.2001", year=2025)
+    budget = read_budget("apbg-kampung-baru-2025.xlsx", gampong="11.71.01.2001", tahun=2025)
     problems = validate(budget, reference)
     if not has_errors(problems):
         data = to_csv_bytes(budget)
@@ -14,24 +14,26 @@ from .checks import has_errors, validate
 from .errors import BudgetReadError, UnknownLayoutError
 from .model import (
     LAYOUTS,
-    PERIODS,
-    STAGES,
+    PERIODE,
+    TAHAP,
     Budget,
     BudgetLine,
     Problem,
     StatedTotal,
     Summary,
+    format_amount,
     format_rupiah,
     summarise,
 )
 from .normalise import CSV_COLUMNS, CSV_FIELDS, budget_rows, to_csv_bytes, write_csv
 from .reader import detect_layout, read_budget
-from .reference import Reference, default_reference_dir, load_reference
+from ..reference import Reference, default_reference_dir
+from ..reference import load_lists as load_reference
 
 __all__ = [
     "LAYOUTS",
-    "PERIODS",
-    "STAGES",
+    "PERIODE",
+    "TAHAP",
     "Budget",
     "BudgetLine",
     "BudgetReadError",
@@ -45,6 +47,7 @@ __all__ = [
     "budget_rows",
     "default_reference_dir",
     "detect_layout",
+    "format_amount",
     "format_rupiah",
     "has_errors",
     "load_reference",

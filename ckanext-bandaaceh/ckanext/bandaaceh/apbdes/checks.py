@@ -17,7 +17,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .model import Budget, BudgetLine, Problem, StatedTotal, ancestor_keys, format_rupiah, summarise
-from .reference import Reference, load_reference
+from ..reference import Reference
+from ..reference import load_lists as load_reference
 
 __all__ = ["Problem", "validate", "has_errors", "TOLERANCE", "STATED_LABELS"]
 
@@ -55,12 +56,12 @@ def _check_account(line: BudgetLine, ref: Reference) -> Problem | None:
                        row=line.row, field="kode_rekening", found=code, sheet=line.sheet)
     parts = code.split(".")
     if len(parts) <= 3:
-        if code in ref.accounts:
+        if code in ref.rekening:
             return None
         msg = f"Baris {line.row}: kode rekening {code} tidak ada dalam bagan akun APBDes (Permendagri 20/2018)."
     else:
         parent = ".".join(parts[:3])
-        if parent in ref.accounts:
+        if parent in ref.rekening:
             return None
         msg = (f"Baris {line.row}: kode rekening {code} tidak dikenal; jenis induknya {parent} "
                f"tidak ada dalam bagan akun APBDes (Permendagri 20/2018).")
@@ -92,10 +93,10 @@ def validate(budget: Budget, reference: Reference | None = None) -> list[Problem
     """All problems of ``budget``: those found while reading plus the checks listed above."""
     ref = reference if reference is not None else load_reference()
     problems: list[Problem] = list(budget.problems)
-    if not budget.gampong_code and not any(p.code == "unknown_gampong" for p in problems):
+    if not budget.kode_wilayah and not any(p.code == "unknown_gampong" for p in problems):
         problems.append(Problem("error", "missing_gampong", "Gampong tidak diketahui: berkas tidak menyebutkannya "
                                 "dan tidak diberikan.", field="gampong"))
-    if budget.year is None:
+    if budget.tahun is None:
         problems.append(Problem("error", "missing_year", "Tahun anggaran tidak diketahui: berkas tidak menyebutkannya "
                                 "dan tidak diberikan.", field="tahun"))
     leaves = [ln for ln in budget.lines if ln.is_leaf]

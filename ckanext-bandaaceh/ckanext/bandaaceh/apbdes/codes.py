@@ -25,9 +25,7 @@ __all__ = [
     "DERIVED_SUMBER_DANA",
 ]
 
-#: Sumber dana spellings mapped to the reference code. ``ADG`` (Alokasi Dana Gampong)
-#: is the Aceh name of ``ADD``; ``DD`` is a common short form of ``DDS``.
-SUMBER_DANA_ALIASES = {"ADG": "ADD", "DD": "DDS"}
+from ..reference.lists import SUMBER_DANA_ALIASES
 
 #: Sumber dana derived from a pendapatan account when the file names none
 #: (the first matching prefix wins).

@@ -25,11 +25,10 @@ from typing import Any, Sequence
 from ..spreadsheet import parse_number
 from .codes import CodeInfo, normalise_sumber_dana, parse_code, split_code_text
 from .model import Budget, BudgetLine, Problem, StatedTotal, mark_leaves
-from .reference import Reference
+from ..reference import Reference
 
-__all__ = ["Header", "find_header", "detect_sheet_layout", "read_table_layout", "parse_title_hints", "SHEET_LAYOUTS"]
+__all__ = ["Header", "find_header", "read_table_layout", "parse_title_hints"]
 
-SHEET_LAYOUTS = ("penjabaran", "realisasi", "peraturan")
 HEADER_SCAN_ROWS = 40
 
 
@@ -185,12 +184,6 @@ def find_header(rows: list[Sequence[Any]]) -> Header | None:
     return None
 
 
-def detect_sheet_layout(rows: list[Sequence[Any]]) -> str | None:
-    """Layout name of one sheet's grid, or None if no budget table is recognised."""
-    h = find_header(rows)
-    return h.layout if h else None
-
-
 # --- title hints ------------------------------------------------------------------------
 
 _YEAR_TA = re.compile(r"\b(?:TAHUN ANGGARAN|T ?A)\s+((?:19|20)\d\d)\b")
@@ -203,20 +196,20 @@ def parse_title_hints(texts: list[str], reference: Reference | None, footer: lis
     title = " | ".join(_norm(t) for t in texts if t)
     m = _YEAR_TA.search(title) or _YEAR.search(title)
     if m:
-        hints["year"] = int(m.group(1))
+        hints["tahun"] = int(m.group(1))
     if "PERUBAHAN" in title:
-        hints["stage"] = "perubahan"
+        hints["tahap"] = "perubahan"
     if "REALISASI" in title:
-        hints["stage"] = "realisasi"
+        hints["tahap"] = "realisasi"
         if re.search(r"SEMESTER (I|1|PERTAMA)\b", title):
-            hints["period"] = "semester-1"
+            hints["periode"] = "semester-1"
         elif re.search(r"SEMESTER (II|2|KEDUA|AKHIR)\b|AKHIR TAHUN|TAHUNAN", title):
-            hints["period"] = "tahunan"
+            hints["periode"] = "tahunan"
     if reference is None:
         return hints
     for label, key, lookup in (
-        (r"(?:GAMPONG|DESA|GP)", "gampong", reference.gampong),
-        (r"KECAMATAN", "kecamatan", reference.kecamatan),
+        (r"(?:GAMPONG|DESA|GP)", "gampong", reference.find_gampong),
+        (r"KECAMATAN", "kecamatan", reference.find_kecamatan),
     ):
         for source in (title, " | ".join(_norm(t) for t in footer or [] if t)):
             found = _find_name(source, label, lookup)
@@ -232,7 +225,7 @@ def _find_name(text: str, label: str, lookup) -> str | None:
         for n in range(min(5, len(words)), 0, -1):
             entry = lookup(" ".join(words[:n]))
             if entry is not None:
-                return entry.code
+                return entry.kode
     return None
 
 
@@ -343,7 +336,7 @@ class Builder:
         acct = None
         if self.reference is not None and desc:
             top = self.section.split(".", 1)[0] if self.section else None
-            acct = self.reference.account_by_name(desc, within=top)
+            acct = self.reference.rekening_by_name(desc, within=top)
         if acct:
             self._emit(CodeInfo("account", account=acct), desc, ang, real, sumber, row, sheet)
             return

@@ -12,10 +12,9 @@ from typing import Any, Literal
 from .codes import bidang_of, derived_sumber_dana, is_within
 
 __all__ = [
-    "STAGES",
-    "PERIODS",
+    "TAHAP",
+    "PERIODE",
     "LAYOUTS",
-    "STATED_KINDS",
     "Problem",
     "BudgetLine",
     "StatedTotal",
@@ -24,27 +23,27 @@ __all__ = [
     "summarise",
     "mark_leaves",
     "format_rupiah",
+    "format_amount",
 ]
 
 #: Budget stages: original budget, revised budget (APBG Perubahan), execution report.
-STAGES = ("murni", "perubahan", "realisasi")
+TAHAP = ("murni", "perubahan", "realisasi")
 #: Reporting periods of a realisasi report.
-PERIODS = ("semester-1", "tahunan")
+PERIODE = ("semester-1", "tahunan")
 #: Layout names understood by the readers.
 LAYOUTS = ("siskeudes", "penjabaran", "realisasi", "peraturan")
-#: Kinds of stated totals ("JUMLAH ..." rows and the like) that are checked, not summed.
-STATED_KINDS = (
-    "pendapatan",
-    "belanja",
-    "surplus",
-    "penerimaan_pembiayaan",
-    "pengeluaran_pembiayaan",
-    "pembiayaan_netto",
-    "silpa",
-)
 
 ZERO = Decimal(0)
 BIDANG_CODES = ("01", "02", "03", "04", "05")
+
+
+def format_amount(value: Decimal | None) -> str:
+    """Plain decimal text: ``Decimal('1500000.00')`` -> ``'1500000'``, ``12.50`` -> ``'12.5'``, None -> ``''``."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
 
 
 def format_rupiah(value: Decimal | int | None) -> str:
@@ -149,13 +148,13 @@ class StatedTotal:
 class Budget:
     """A gampong budget as read from one file."""
 
-    gampong_code: str | None = None
-    gampong_name: str | None = None
-    kecamatan_code: str | None = None
-    kecamatan_name: str | None = None
-    year: int | None = None
-    stage: str = "murni"
-    period: str | None = None
+    kode_wilayah: str | None = None
+    gampong: str | None = None
+    kode_kecamatan: str | None = None
+    kecamatan: str | None = None
+    tahun: int | None = None
+    tahap: str = "murni"
+    periode: str | None = None
     source_file: str | None = None
     layout: str | None = None
     lines: list[BudgetLine] = field(default_factory=list)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import IO, Iterable, Iterator
 
 from .codes import derived_sumber_dana
-from .model import Budget
+from .model import Budget, format_amount
 
 __all__ = ["CSV_FIELDS", "CSV_COLUMNS", "format_amount", "budget_rows", "write_csv", "to_csv_bytes"]
 
@@ -36,15 +36,6 @@ CSV_FIELDS: tuple[tuple[str, str], ...] = (
 CSV_COLUMNS: tuple[str, ...] = tuple(name for name, _ in CSV_FIELDS)
 
 
-def format_amount(value: Decimal | None) -> str:
-    """``Decimal('1500000.00')`` -> ``'1500000'``; ``Decimal('12.50')`` -> ``'12.5'``; None -> ``''``."""
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")
-
-
 def budget_rows(budget: Budget) -> Iterator[dict[str, str]]:
     """Rows (column -> text) of the leaf lines of ``budget``, in file order.
 
@@ -58,11 +49,11 @@ def budget_rows(budget: Budget) -> Iterator[dict[str, str]]:
         if sumber is None and ln.account and ln.account.startswith("4"):
             sumber = derived_sumber_dana(ln.account)
         yield {
-            "kode_wilayah": budget.gampong_code or "",
-            "gampong": budget.gampong_name or "",
-            "kecamatan": budget.kecamatan_name or "",
-            "tahun": "" if budget.year is None else str(budget.year),
-            "tahap": budget.stage,
+            "kode_wilayah": budget.kode_wilayah or "",
+            "gampong": budget.gampong or "",
+            "kecamatan": budget.kecamatan or "",
+            "tahun": "" if budget.tahun is None else str(budget.tahun),
+            "tahap": budget.tahap,
             "kode_rekening": ln.account or "",
             "kode_kegiatan": ln.kegiatan or "",
             "bidang": ln.bidang or "",

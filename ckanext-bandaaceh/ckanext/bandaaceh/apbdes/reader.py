@@ -10,8 +10,9 @@ from typing import Any, Sequence
 from ..spreadsheet import Sheet, SpreadsheetError, Workbook, read_workbook
 from .errors import BudgetReadError, UnknownLayoutError
 from .layouts import find_header, read_table_layout
-from .model import LAYOUTS, PERIODS, STAGES, Budget, Problem
-from .reference import Reference, load_reference
+from .model import LAYOUTS, PERIODE, TAHAP, Budget, Problem
+from ..reference import Reference
+from ..reference import load_lists as load_reference
 from .siskeudes import TABLES, is_siskeudes, read_siskeudes, table_name
 
 __all__ = ["read_budget", "detect_layout", "read_zip_tables", "MAX_BYTES", "ZIP_MAX_MEMBERS", "ZIP_MAX_UNCOMPRESSED"]
@@ -138,9 +139,9 @@ def read_budget(
     filename: str | None = None,
     *,
     gampong: str | None = None,
-    year: int | None = None,
-    stage: str | None = None,
-    period: str | None = None,
+    tahun: int | None = None,
+    tahap: str | None = None,
+    periode: str | None = None,
     layout: str | None = None,
     reference: Reference | str | os.PathLike[str] | None = None,
     max_bytes: int = MAX_BYTES,
@@ -149,15 +150,15 @@ def read_budget(
     """Read a budget file (xlsx/xls/ods/csv, or a Siskeudes zip) into a :class:`Budget`.
 
     The layout is detected unless ``layout`` is given. ``gampong`` is an area code
-    (``11.71.01.2001``) or a gampong name; ``gampong``/``year``/``stage``/``period`` override
+    (``11.71.01.2001``) or a gampong name; ``gampong``/``tahun``/``tahap``/``periode`` override
     what the file says (a contradiction is reported as a ``hint_mismatch`` warning).
     ``reference`` is a loaded :class:`Reference` or a directory of reference CSVs.
     Raises :class:`BudgetReadError` (``.problem.code``) when the file cannot be read.
     """
-    if stage is not None and stage not in STAGES:
-        raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
-    if period is not None and period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS}, got {period!r}")
+    if tahap is not None and tahap not in TAHAP:
+        raise ValueError(f"tahap must be one of {TAHAP}, got {tahap!r}")
+    if periode is not None and periode not in PERIODE:
+        raise ValueError(f"periode must be one of {PERIODE}, got {periode!r}")
     if layout is not None and layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
     ref = reference if isinstance(reference, Reference) else load_reference(reference)
@@ -179,13 +180,13 @@ def read_budget(
 
     name = layout or detect_layout(workbook)
     budget = Budget(source_file=filename, layout=name)
-    gampong_entry = ref.gampong(gampong) if gampong else None
+    gampong_entry = ref.find_gampong(gampong) if gampong else None
     if name == "siskeudes":
         tables = {s.name: s.rows for s in workbook.sheets}
         if not is_siskeudes(list(tables)):
             raise BudgetReadError("missing_tables", "Berkas bukan ekspor Siskeudes (tabel Ta_RAB/Ta_RABRinci tidak ada).")
-        read_siskeudes(tables, budget, ref, gampong_code=gampong_entry.code if gampong_entry else None,
-                       year=year, stage=stage)
+        read_siskeudes(tables, budget, ref, kode_wilayah=gampong_entry.kode if gampong_entry else None,
+                       tahun=tahun, tahap=tahap)
     else:
         found = [(sheet, h) for sheet in workbook.sheets if (h := find_header(sheet.rows)) is not None]
         if not found:
@@ -198,7 +199,7 @@ def read_budget(
                 "warning", "other_sheets_ignored",
                 f"Hanya sheet '{sheet.name}' yang dibaca; sheet lain yang juga berisi tabel anggaran diabaikan: {others}.",
                 sheet=sheet.name, found=others))
-    _apply_identity(budget, ref, gampong, gampong_entry, year, stage, period)
+    _apply_identity(budget, ref, gampong, gampong_entry, tahun, tahap, periode)
     return budget
 
 
@@ -213,44 +214,44 @@ def _mismatch(budget: Budget, what: str, given: Any, found: Any) -> None:
     )
 
 
-def _apply_identity(budget: Budget, ref: Reference, gampong: str | None, entry, year: int | None,
-                    stage: str | None, period: str | None) -> None:
+def _apply_identity(budget: Budget, ref: Reference, gampong: str | None, entry, tahun: int | None,
+                    tahap: str | None, periode: str | None) -> None:
     hints = budget.hints
-    hinted = ref.gampong(hints["gampong"]) if hints.get("gampong") else None
+    hinted = ref.find_gampong(hints["gampong"]) if hints.get("gampong") else None
     if hinted is None and hints.get("gampong_name"):
-        hinted = ref.gampong(hints["gampong_name"])
+        hinted = ref.find_gampong(hints["gampong_name"])
     if gampong:
         if entry is None:
             budget.problems.append(Problem("error", "unknown_gampong",
                                            f"Gampong '{gampong}' tidak ada dalam daftar wilayah Kota Banda Aceh.",
                                            field="gampong", found=gampong))
-        elif hinted is not None and hinted.code != entry.code:
-            _mismatch(budget, "Gampong", f"{entry.code} {entry.name}", f"{hinted.code} {hinted.name}")
+        elif hinted is not None and hinted.kode != entry.kode:
+            _mismatch(budget, "Gampong", f"{entry.kode} {entry.nama}", f"{hinted.kode} {hinted.nama}")
     else:
         entry = hinted
     if entry is not None:
-        budget.gampong_code, budget.gampong_name = entry.code, entry.name
-        kec = ref.wilayah.get(entry.parent or "")
+        budget.kode_wilayah, budget.gampong = entry.kode, entry.nama
+        kec = ref.areas.get(entry.kode_induk or "")
         if kec is not None:
-            budget.kecamatan_code, budget.kecamatan_name = kec.code, kec.name
+            budget.kode_kecamatan, budget.kecamatan = kec.kode, kec.nama
 
-    if year is not None:
-        if hints.get("year") and hints["year"] != year:
-            _mismatch(budget, "Tahun", year, hints["year"])
-        budget.year = int(year)
+    if tahun is not None:
+        if hints.get("tahun") and hints["tahun"] != tahun:
+            _mismatch(budget, "Tahun", tahun, hints["tahun"])
+        budget.tahun = int(tahun)
     else:
-        budget.year = hints.get("year")
+        budget.tahun = hints.get("tahun")
 
-    default_stage = "realisasi" if budget.layout == "realisasi" else "murni"
-    if stage is not None:
-        if hints.get("stage") and hints["stage"] != stage:
-            _mismatch(budget, "Tahap", stage, hints["stage"])
-        budget.stage = stage
+    default_tahap = "realisasi" if budget.layout == "realisasi" else "murni"
+    if tahap is not None:
+        if hints.get("tahap") and hints["tahap"] != tahap:
+            _mismatch(budget, "Tahap", tahap, hints["tahap"])
+        budget.tahap = tahap
     else:
-        budget.stage = hints.get("stage") or default_stage
-    if budget.stage == "realisasi":
-        if period is not None and hints.get("period") and hints["period"] != period:
-            _mismatch(budget, "Periode", period, hints["period"])
-        budget.period = period or hints.get("period")
+        budget.tahap = hints.get("tahap") or default_tahap
+    if budget.tahap == "realisasi":
+        if periode is not None and hints.get("periode") and hints["periode"] != periode:
+            _mismatch(budget, "Periode", periode, hints["periode"])
+        budget.periode = periode or hints.get("periode")
     else:
-        budget.period = None
+        budget.periode = None

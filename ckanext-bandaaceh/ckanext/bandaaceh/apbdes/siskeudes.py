@@ -28,7 +28,7 @@ from ..spreadsheet import parse_number
 from .codes import normalise_sumber_dana, parse_code
 from .errors import BudgetReadError
 from .model import Budget, BudgetLine, Problem
-from .reference import Reference
+from ..reference import Reference
 
 __all__ = ["REQUIRED_TABLES", "TABLES", "is_siskeudes", "read_siskeudes", "table_name"]
 
@@ -123,13 +123,13 @@ def read_siskeudes(
     budget: Budget,
     reference: Reference | None,
     *,
-    gampong_code: str | None = None,
-    year: int | None = None,
-    stage: str | None = None,
+    kode_wilayah: str | None = None,
+    tahun: int | None = None,
+    tahap: str | None = None,
 ) -> Budget:
     """Fill ``budget`` from Siskeudes tables (table name -> rows incl. header row).
 
-    With several desa or years in the export, ``gampong_code``/``year`` select one.
+    With several desa or years in the export, ``kode_wilayah``/``tahun`` select one.
     """
     missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
@@ -149,8 +149,8 @@ def read_siskeudes(
     desas = sorted({_code(get("Kd_Desa")) for _, get in t_rinci.records()} - {""})
     years = sorted({_text(get("Tahun")) for _, get in t_rinci.records()} - {""})
     want_desa = None
-    if gampong_code and kota and gampong_code.startswith(kota + "."):
-        want_desa = gampong_code[len(kota) + 1:]
+    if kode_wilayah and kota and kode_wilayah.startswith(kota + "."):
+        want_desa = kode_wilayah[len(kota) + 1:]
     if want_desa and want_desa in desas:
         desas = [want_desa]
     if len(desas) > 1:
@@ -159,8 +159,8 @@ def read_siskeudes(
             f"Ekspor Siskeudes memuat {len(desas)} desa ({', '.join(desas)}); pilih gampong yang dimaksud.",
             found=", ".join(desas),
         )
-    if year is not None and str(year) in years:
-        years = [str(year)]
+    if tahun is not None and str(tahun) in years:
+        years = [str(tahun)]
     if len(years) > 1:
         raise BudgetReadError(
             "multiple_years",
@@ -169,7 +169,7 @@ def read_siskeudes(
         )
     desa = desas[0] if desas else None
     if years and years[0].isdigit():
-        budget.hints["year"] = int(years[0])
+        budget.hints["tahun"] = int(years[0])
     if desa and kota:
         budget.hints["gampong"] = f"{kota}.{desa}"
     if "Ref_Desa" in tables:
@@ -187,8 +187,8 @@ def read_siskeudes(
             has_pak = True
             break
     if has_pak:
-        budget.hints["stage"] = "perubahan"
-    use_stage = stage or budget.hints.get("stage") or "murni"
+        budget.hints["tahap"] = "perubahan"
+    use_stage = tahap or budget.hints.get("tahap") or "murni"
     amount_col = "AnggaranStlhPAK" if use_stage == "perubahan" else "Anggaran"
 
     names: dict[str, str] = {}
@@ -233,7 +233,7 @@ def read_siskeudes(
         if not wanted(get):
             continue
         account, keg = account_and_kegiatan(get)
-        desc = names.get(account) or (reference.accounts[account].name if reference and account in reference.accounts else "")
+        desc = names.get(account) or (reference.rekening[account].nama if reference and account in reference.rekening else "")
         heads.append(BudgetLine(account=account, kegiatan=keg,
                                 description=desc, anggaran=amount(get, row, "Ta_RAB"), row=row,
                                 sheet="Ta_RAB", is_leaf=False))

@@ -1,9 +1,13 @@
 """``ckan bandaaceh harvesters ...``: sources as code, synchronous runs with a summary."""
 from __future__ import annotations
 
+import contextlib
 import sys
 
+import ckan.plugins.toolkit as tk
 import click
+
+from .sources import RunError, default_sources_dir, our_sources, run_source, sync_sources
 
 __all__ = ["harvesters"]
 
@@ -16,7 +20,6 @@ def _app_context() -> object:
     ctx = click.get_current_context()
     app = ctx.meta.get("flask_app")
     if app is None:
-        import contextlib
         return contextlib.nullcontext()
     return app.test_request_context()
 
@@ -32,8 +35,6 @@ def harvesters() -> None:
 @click.option("--dry-run", is_flag=True, help="Only print what would change")
 def sync(folder: str | None, dry_run: bool) -> None:
     """Create or update the harvest source of each YAML file (idempotent)."""
-    from .sources import default_sources_dir, sync_sources
-
     folder = folder or default_sources_dir()
     with _app_context():
         report = sync_sources(folder, dry_run=dry_run)
@@ -61,8 +62,6 @@ def run(sources: tuple[str, ...]) -> None:
     Runs in this process, not through the queue, so no consumer needs to be running.
     Exits with status 1 if any spreadsheet failed.
     """
-    from .sources import RunError, our_sources, run_source
-
     failed = False
     totals = {"added": 0, "updated": 0, "not modified": 0, "deleted": 0, "errored": 0}
     with _app_context():
@@ -105,10 +104,6 @@ def run(sources: tuple[str, ...]) -> None:
 @harvesters.command("list")
 def list_sources() -> None:
     """List the spreadsheet harvest sources with their last job."""
-    import ckan.plugins.toolkit as tk
-
-    from .sources import our_sources
-
     with _app_context():
         for src in our_sources():
             status = tk.get_action("harvest_source_show_status")({"ignore_auth": True}, {"id": src["id"]})

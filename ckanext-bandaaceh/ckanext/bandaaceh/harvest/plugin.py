@@ -40,7 +40,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 from sqlalchemy import text as sql_text
 from werkzeug.datastructures import FileStorage
 
-from ckanext.bandaaceh.logic import datastore
+from ckanext.bandaaceh import datastore
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError
 
 from . import config as hconfig

@@ -75,10 +75,6 @@ class PreparedTable:
     fields: list[dict[str, Any]]
     table: Table = field(repr=False)
 
-    @property
-    def row_count(self) -> int:
-        return len(self.table.rows)
-
     def records(self) -> Iterator[dict[str, Any]]:
         ids = [f["id"] for f in self.fields]
         for row in self.table.rows:

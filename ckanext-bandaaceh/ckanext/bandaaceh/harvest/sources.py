@@ -16,6 +16,14 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import yaml
+from ckan import model
+from ckanext.harvest import queue
+from ckanext.harvest.logic import HarvestJobExists
+from ckanext.harvest.model import HarvestJob, HarvestObject
+
+from ckanext.bandaaceh.site import site_context
+
+from .plugin import SpreadsheetHarvester
 
 __all__ = [
     "SourceFile", "SourceFileError", "SyncReport", "RunReport", "ObjectResult", "RunError",
@@ -113,8 +121,7 @@ def load_sources(folder: str) -> tuple[list[SourceFile], list[str]]:
 
 
 def _context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
+    return site_context()
 
 
 def our_sources() -> list[dict[str, Any]]:
@@ -160,8 +167,6 @@ def _differences(existing: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
 def sync_sources(folder: str, *, dry_run: bool = False,
                  progress: Callable[[str], None] | None = None) -> SyncReport:
     """Create or update the harvest source of every file in ``folder``; report what changed."""
-    from .plugin import SpreadsheetHarvester
-
     report = SyncReport()
     files, errors = load_sources(folder)
     report.failed += errors
@@ -277,10 +282,6 @@ def run_source(source: str, progress: Callable[[ObjectResult], None] | None = No
     A job that is waiting in the queue ("New") is taken over; a running one is left alone
     (RunError). The job is finished with ``harvest_jobs_run`` as the scheduler would.
     """
-    from ckanext.harvest import queue
-    from ckanext.harvest.logic import HarvestJobExists
-    from ckanext.harvest.model import HarvestJob, HarvestObject
-
     context = _context
     src = tk.get_action("harvest_source_show")(dict(context(), use_cache=False), {"id": source})
     try:
@@ -308,7 +309,6 @@ def run_source(source: str, progress: Callable[[ObjectResult], None] | None = No
         try:
             queue.fetch_and_import_stages(harvester, obj)
         except Exception as exc:  # a harvester bug must not stop the other spreadsheets
-            from ckan import model
             model.Session.rollback()
             obj = HarvestObject.get(obj_id)
             harvester._save_object_error(f"{type(exc).__name__}: {exc}", obj, "Import")

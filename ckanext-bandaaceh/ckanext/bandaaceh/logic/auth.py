@@ -1,33 +1,16 @@
-"""Authorisation functions of the portal (registered by ``toolkit.blanket.auth_functions``)."""
+"""Registry of auth functions: what each capability exports (``toolkit.blanket.auth_functions``)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import ckan.plugins.toolkit as tk
+from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
 
-__all__ = ["apbdes_import", "apbdes_transparency"]
-
-
-def apbdes_import(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """Importing a budget needs the right to create datasets in that gampong (editor or admin).
-
-    ``data_dict``: ``owner_org`` (id or name of the gampong organisation). Sysadmins pass
-    before this function is called.
-    """
-    owner_org = data_dict.get("owner_org")
-    user = context.get("user")
-    if not owner_org or not user:
-        return {"success": False, "msg": tk._("Masuk sebagai operator gampong untuk mengimpor APBG")}
-    try:
-        tk.check_access("package_create", {"user": user, "auth_user_obj": context.get("auth_user_obj")},
-                        {"owner_org": owner_org, "type": "apbdes"})
-    except tk.NotAuthorized:
-        return {"success": False, "msg": tk._("Pengguna {user} bukan operator (editor/admin) gampong ini").format(
-            user=user)}
-    return {"success": True}
+__all__ = ["get_auth_functions"]
 
 
-@tk.auth_allow_anonymous_access
-def apbdes_transparency(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """The city-wide overview is public."""
-    return {"success": True}
+def get_auth_functions() -> dict[str, Callable[..., Any]]:
+    return {
+        "apbdes_import": apbdes_logic.apbdes_import_auth,
+        "apbdes_transparency": apbdes_logic.apbdes_transparency_auth,
+    }

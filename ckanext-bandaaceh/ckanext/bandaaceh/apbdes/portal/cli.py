@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import apbdes
+from ckanext.bandaaceh.site import site_user_name
 
 __all__ = ["apbdes_group"]
 
@@ -55,8 +56,8 @@ def _print_summary(result: dict[str, Any]) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--gampong", required=True, help="Gampong organisation name (gampong-lam-ara) or area code (11.71.07.2005)")
 @click.option("--tahun", type=int, help="Fiscal year (default: as stated in the file)")
-@click.option("--tahap", type=click.Choice(apbdes.STAGES), help="Stage (default: as stated in the file, else murni)")
-@click.option("--periode", type=click.Choice(apbdes.PERIODS), help="Reporting period of a realisasi")
+@click.option("--tahap", type=click.Choice(apbdes.TAHAP), help="Stage (default: as stated in the file, else murni)")
+@click.option("--periode", type=click.Choice(apbdes.PERIODE), help="Reporting period of a realisasi")
 @click.option("--layout", type=click.Choice(apbdes.LAYOUTS), help="Force a layout instead of detecting it")
 @click.option("--nomor-peraturan", help="Number of the Qanun/Peraturan Gampong")
 @click.option("--tanggal-peraturan", help="Its date, YYYY-MM-DD")
@@ -65,11 +66,8 @@ def _print_summary(result: dict[str, Any]) -> None:
 def import_(file: str, gampong: str, tahun: int | None, tahap: str | None, periode: str | None,
             layout: str | None, nomor_peraturan: str | None, tanggal_peraturan: str | None,
             dry_run: bool, username: str | None) -> None:
-    """Check FILE and publish it as the gampong's APBG dataset (replacing the same year and stage)."""
-    if username:
-        user = username
-    else:
-        user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    """Check FILE and publish it as the gampong's APBG dataset (replacing the same tahun and tahap)."""
+    user = username or site_user_name()
     name = os.path.basename(file)
     with click.progressbar(length=2 if dry_run else 4, label=name, file=click.get_text_stream("stderr"),
                            show_pos=True) as bar:

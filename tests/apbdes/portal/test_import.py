@@ -112,7 +112,7 @@ def test_reimport_replaces_without_duplicate(operator):
     assert after["id"] == before["id"]
     assert {r["apbdes_role"]: r["id"] for r in after["resources"]} == before_res
     assert after["tata_letak"] == "siskeudes" and after["berkas_asli"] == "siskeudes.zip"
-    s = apbdes.read_budget(FIXTURES / "siskeudes.zip", gampong=KAMPUNG_BARU, stage="murni",
+    s = apbdes.read_budget(FIXTURES / "siskeudes.zip", gampong=KAMPUNG_BARU, tahap="murni",
                            reference=apbdes.load_reference()).summary()
     assert after["jumlah_baris"] == str(s.line_count) != before["jumlah_baris"]
     rows = sql(f'SELECT count(*) AS n FROM "{before_res["lines"]}"')
@@ -276,14 +276,14 @@ def test_summaries_are_indexed_for_search_facets_and_sort(operator, budget_file)
     assert kec["Baiturrahman"] == 2 and sum(kec.values()) == 3
     # Range query on the sortable amount: only budgets above the middle one.
     middle = sorted(belanja.values())[1]
-    from ckanext.bandaaceh.apbdes_publish import sortable_amount
+    from ckanext.bandaaceh.apbdes.portal.search import sortable_amount
     above = search({"ignore_auth": True}, {
         "fq": f"+dataset_type:apbdes +apbdes_total_belanja_sort:{{{sortable_amount(middle)} TO *]"})
     assert [p["name"] for p in above["results"]] == [max(belanja, key=belanja.get)]
 
 
 def test_sortable_amount_orders_like_numbers():
-    from ckanext.bandaaceh.apbdes_publish import sortable_amount
+    from ckanext.bandaaceh.apbdes.portal.search import sortable_amount
     values = [Decimal(v) for v in ("-1500000", "-2", "-0.5", "0", "0.01", "7", "1500000", "99999999999")]
     keys = [sortable_amount(v) for v in values]
     assert keys == sorted(keys)

@@ -12,6 +12,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh import reference
+from ckanext.bandaaceh.site import site_context
 
 MANAGED = ("title", "singkatan", "jenis", "urusan_utama", "kode_organisasi", "kode_wilayah",
            "kepala", "walidata_nama", "walidata_email", "walidata_telepon", "alamat", "website",
@@ -40,8 +41,8 @@ def desired_organisations(ref: reference.Reference) -> Iterator[dict[str, Any]]:
         if entry["jenis"] == "kecamatan":
             kecamatan_org[entry["kode_wilayah"]] = entry["name"]
         yield org
-    for kec in ref.kecamatan():
-        for g in ref.gampong(kec.kode):
+    for kec in ref.kecamatan_list():
+        for g in ref.gampong_list(kec.kode):
             yield {
                 "name": reference.area_org_name(g),
                 "title": reference.area_title(g),
@@ -68,9 +69,10 @@ def _parents(org: dict[str, Any]) -> list[str]:
 def seed_organisations(ref: reference.Reference,
                        progress: Callable[[str], None] | None = None) -> SeedReport:
     """Create or update all organisations; return what changed."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    user = site_context()["user"]
+
     def context() -> dict[str, Any]:
-        return {"user": site_user["name"], "ignore_auth": True}
+        return site_context(user)
 
     report = SeedReport()
     for wanted in desired_organisations(ref):

@@ -14,7 +14,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD, Namespace
 from ckanext.dcat.profiles import RDFProfile
 
 from ckanext.bandaaceh import reference
-from ckanext.bandaaceh.logic.validators import years_of
+from ckanext.bandaaceh.site import portal_reference
+
+from .years import years_of
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 FREQ = Namespace("http://publications.europa.eu/resource/authority/frequency/")
@@ -40,7 +42,7 @@ class SatuDataProfile(RDFProfile):
             g.add((period, RDF.type, DCTERMS.PeriodOfTime))
             g.add((period, DCAT.startDate, Literal(f"{min(years)}-01-01", datatype=XSD.date)))
             g.add((period, DCAT.endDate, Literal(f"{max(years)}-12-31", datatype=XSD.date)))
-        area = reference.load().areas.get(dataset_dict.get("kode_wilayah") or "")
+        area = portal_reference().areas.get(dataset_dict.get("kode_wilayah") or "")
         if area:
             location = BNode()
             g.add((dataset_ref, DCTERMS.spatial, location))
@@ -56,6 +58,6 @@ class SatuDataProfile(RDFProfile):
             dataset_dict["frekuensi"] = by_uri[str(freq)]
         for location in self.g.objects(dataset_ref, DCTERMS.spatial):
             code = self.g.value(location, DCTERMS.identifier)
-            if code is not None and str(code) in reference.load().areas:
+            if code is not None and str(code) in portal_reference().areas:
                 dataset_dict["kode_wilayah"] = str(code)
         return dataset_dict

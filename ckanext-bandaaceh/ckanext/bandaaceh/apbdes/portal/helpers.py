@@ -1,4 +1,4 @@
-"""Template helpers of the APBG (apbdes) pages; registered through ``helpers.__all__``."""
+"""Template helpers of the APBG (apbdes) pages."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh import apbdes
+from ckanext.bandaaceh.site import portal_reference
+
+from .identity import tahap_label
 
 __all__ = [
-    "bandaaceh_rupiah", "bandaaceh_percent", "bandaaceh_apbdes_stage_label", "bandaaceh_apbdes_headline",
+    "bandaaceh_rupiah", "bandaaceh_percent", "bandaaceh_apbdes_tahap_label", "bandaaceh_apbdes_headline",
     "bandaaceh_apbdes_charts", "bandaaceh_apbdes_bidang", "bandaaceh_apbdes_sumber_dana",
 ]
 
@@ -39,25 +42,15 @@ def bandaaceh_percent(value: Any) -> str:
     return f"{d.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
 
 
-def bandaaceh_apbdes_stage_label(tahap: str | None, periode: str | None = None) -> str:
-    from ckanext.bandaaceh.apbdes_publish import PERIOD_LABELS, STAGE_LABELS
-
-    label = tk._(STAGE_LABELS.get(tahap or "", tahap or "-"))
-    if tahap == "realisasi" and periode:
-        label += f" ({tk._(PERIOD_LABELS.get(periode, periode))})"
-    return label
-
-
-def _ref() -> apbdes.Reference:
-    from ckanext.bandaaceh.apbdes_publish import budget_reference
-
-    return budget_reference()
+def bandaaceh_apbdes_tahap_label(tahap: str | None, periode: str | None = None) -> str:
+    """``APBG Murni``, ``Laporan Realisasi APBG (Semester I)`` in the UI language."""
+    return tahap_label(tahap or "-", periode, translate=True)
 
 
 def bandaaceh_apbdes_bidang() -> list[tuple[str, str]]:
     """Bidang codes 01-05 with their names."""
-    ref = _ref()
-    return [(b, ref.kegiatan[b].name if b in ref.kegiatan else b) for b in BIDANG]
+    ref = portal_reference()
+    return [(b, ref.kegiatan[b].nama if b in ref.kegiatan else b) for b in BIDANG]
 
 
 def bandaaceh_apbdes_sumber_dana(pkg: dict[str, Any]) -> list[dict[str, Any]]:
@@ -66,7 +59,7 @@ def bandaaceh_apbdes_sumber_dana(pkg: dict[str, Any]) -> list[dict[str, Any]]:
         data = json.loads(pkg.get("pendapatan_sumber_dana") or "{}")
     except ValueError:
         data = {}
-    names = _ref().sumber_dana
+    names = portal_reference().sumber_dana
     rows = [{"kode": k, "nama": names.get(k) or (tk._("Lain-lain") if k == "LAIN" else k), "jumlah": v}
             for k, v in data.items()]
     return sorted(rows, key=lambda r: _dec(r["jumlah"]) or 0, reverse=True)

@@ -1,7 +1,7 @@
 """Validators of the ``apbdes`` dataset schema (``schemas/apbdes.yaml``).
 
 The identity and summary fields of an APBG dataset are computed by the import
-(:mod:`ckanext.bandaaceh.apbdes_publish`), which sets :data:`IMPORT_FLAG` in the action
+(:mod:`ckanext.bandaaceh.apbdes.portal.importer`), which sets :data:`IMPORT_FLAG` in the action
 context. Without that flag :func:`bandaaceh_apbdes_guard` keeps the stored values and refuses
 a different one, so neither the form nor ``package_update`` can type a budget figure by hand.
 """
@@ -12,6 +12,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.bandaaceh.apbdes import format_amount
+from ckanext.bandaaceh.site import is_empty
 
 _ = tk._
 
@@ -36,18 +39,14 @@ COMPUTED_FIELDS = IDENTITY_FIELDS + SUMMARY_FIELDS
 YEAR_RANGE = (2000, 2100)
 
 __all__ = [
-    "bandaaceh_apbdes_guard", "bandaaceh_apbdes_year", "bandaaceh_apbdes_amount",
+    "bandaaceh_apbdes_guard", "bandaaceh_apbdes_tahun", "bandaaceh_apbdes_amount",
     "bandaaceh_apbdes_amount_map", "bandaaceh_apbdes_count",
 ]
 
 
-def _empty(value: Any) -> bool:
-    return value is None or value is tk.missing or (isinstance(value, str) and not value.strip())
-
-
 def _same(given: Any, stored: str) -> bool:
-    if _empty(given):
-        return _empty(stored)
+    if is_empty(given):
+        return is_empty(stored)
     if isinstance(given, dict) or (isinstance(given, str) and given.lstrip().startswith("{")):
         try:
             parsed = json.loads(given) if isinstance(given, str) else given
@@ -91,11 +90,11 @@ def bandaaceh_apbdes_guard(key: Any, data: dict, errors: dict, context: dict) ->
                     "Nilai ini dihitung oleh impor berkas APBG dan tidak dapat diubah secara manual."))
 
     owner = data.get(("owner_org",))
-    if _empty(owner):
+    if is_empty(owner):
         owner = getattr(pkg, "owner_org", None)
         if owner:
             data[("owner_org",)] = owner
-    if _empty(owner):
+    if is_empty(owner):
         errors[("owner_org",)].append(_("Dataset APBG harus dimiliki oleh organisasi gampong."))
         return
     try:
@@ -110,16 +109,16 @@ def bandaaceh_apbdes_guard(key: Any, data: dict, errors: dict, context: dict) ->
                 org=org.get("title") or org.get("name")))
         return
     kode = data.get(("kode_wilayah",))
-    if not _empty(kode) and str(kode).strip() != org.get("kode_wilayah"):
+    if not is_empty(kode) and str(kode).strip() != org.get("kode_wilayah"):
         errors[("owner_org",)].append(_(
             "Gampong pemilik {org} (kode wilayah {org_code}) tidak sesuai dengan gampong anggaran ini "
             "(kode wilayah {code}).").format(org=org.get("title") or org.get("name"),
                                              org_code=org.get("kode_wilayah"), code=kode))
 
 
-def bandaaceh_apbdes_year(value: Any) -> Any:
+def bandaaceh_apbdes_tahun(value: Any) -> Any:
     """Fiscal year, 2000-2100, stored as text (``"2025"``)."""
-    if _empty(value):
+    if is_empty(value):
         return ""
     try:
         year = int(str(value).strip())
@@ -137,14 +136,12 @@ def _amount(value: Any) -> str:
     amount = Decimal(str(value).strip())
     if not amount.is_finite():
         raise InvalidOperation
-    if amount == amount.to_integral_value():
-        return str(int(amount))
-    return format(amount.normalize(), "f")
+    return format_amount(amount)
 
 
 def bandaaceh_apbdes_amount(value: Any) -> Any:
     """An amount as a plain decimal (``1500000``, ``-250000``, ``98.5``); empty when unknown."""
-    if _empty(value):
+    if is_empty(value):
         return ""
     try:
         return _amount(value)
@@ -154,7 +151,7 @@ def bandaaceh_apbdes_amount(value: Any) -> Any:
 
 def bandaaceh_apbdes_amount_map(value: Any) -> Any:
     """A JSON object code -> amount (pendapatan per sumber dana), stored as canonical JSON text."""
-    if _empty(value):
+    if is_empty(value):
         return ""
     try:
         data = json.loads(value) if isinstance(value, str) else value
@@ -169,7 +166,7 @@ def bandaaceh_apbdes_amount_map(value: Any) -> Any:
 
 def bandaaceh_apbdes_count(value: Any) -> Any:
     """A non-negative whole number, stored as text."""
-    if _empty(value):
+    if is_empty(value):
         return ""
     try:
         n = int(str(value).strip())

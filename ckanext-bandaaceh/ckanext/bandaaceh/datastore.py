@@ -1,4 +1,6 @@
-"""Typed DataStore tables that the portal loads itself (harvested tables, APBDes lines).
+"""Typed DataStore tables that the portal loads itself (harvested tables, APBG lines).
+
+The one DataStore loader of both features.
 
 Resources loaded here carry ``datastore_loader = bandaaceh``; the plugin's ``IXloader.can_upload``
 then keeps ckanext-xloader from re-loading them from their CSV file with guessed types.
@@ -12,6 +14,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.bandaaceh.site import site_context
+
 #: Resource field marking a DataStore table loaded by this extension.
 LOADER_FIELD = "datastore_loader"
 LOADER_NAME = "bandaaceh"
@@ -20,6 +24,15 @@ BATCH = 5000
 
 def loaded_by_us(resource: dict[str, Any]) -> bool:
     return resource.get(LOADER_FIELD) == LOADER_NAME
+
+
+def xloader_may_load(resource_id: str) -> bool:
+    """False for the resources whose table this module loads (ckanext-xloader's ``can_upload``)."""
+    try:
+        resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    except tk.ObjectNotFound:
+        return True
+    return not loaded_by_us(resource)
 
 
 def _batches(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -37,8 +50,7 @@ def replace_table(resource_id: str, fields: list[dict[str, Any]],
     this, so that a bad file never reaches the DataStore. Returns the number of rows loaded.
     """
     if context is None:
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        context = {"ignore_auth": True, "user": site_user["name"]}
+        context = site_context()
     ctx = lambda: dict(context)  # noqa: E731 - a fresh context per action
     try:
         tk.get_action("datastore_delete")(ctx(), {"resource_id": resource_id, "force": True})

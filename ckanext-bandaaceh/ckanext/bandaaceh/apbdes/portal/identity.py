@@ -1,0 +1,110 @@
+"""Which budget is which: the gampong organisation, the dataset name and title of an APBG.
+
+One dataset per gampong, tahun and tahap (and periode of a realisasi), named
+``apbg-<gampong>-<tahun>-<tahap>``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.bandaaceh import reference
+from ckanext.bandaaceh.site import N_, all_organisations, portal_reference
+
+__all__ = ["DATASET_TYPE", "ROLE_FIELD", "ROLE_LINES", "ROLE_SOURCE", "TAHAP_KEYS", "TAHAP_LABELS",
+           "PERIODE_LABELS", "tahap_key", "tahap_label", "dataset_name", "dataset_title", "resolve_gampong",
+           "show_dataset"]
+
+DATASET_TYPE = "apbdes"
+#: Resource field telling which of the two managed files a resource is.
+ROLE_FIELD = "apbdes_role"
+ROLE_LINES, ROLE_SOURCE = "lines", "source"
+#: Tahap keys of dataset names, latest first (the transparency page shows the latest).
+TAHAP_KEYS = ("realisasi-tahunan", "realisasi-semester-1", "perubahan", "murni")
+#: Labels of the tahap and periode (translated where shown).
+TAHAP_LABELS = {"murni": N_("APBG Murni"), "perubahan": N_("APBG Perubahan"),
+                "realisasi": N_("Laporan Realisasi APBG")}
+PERIODE_LABELS = {"semester-1": N_("Semester I"), "tahunan": N_("Tahunan")}
+
+
+def tahap_key(tahap: str, periode: str | None) -> str:
+    """``murni``, ``perubahan``, ``realisasi-semester-1`` or ``realisasi-tahunan``."""
+    return f"realisasi-{periode}" if tahap == "realisasi" and periode else tahap
+
+
+def dataset_name(area: reference.Area, tahun: int, tahap: str, periode: str | None) -> str:
+    """Deterministic name: one dataset per gampong, tahun and tahap (``apbg-lam-ara-2025-murni``)."""
+    return f"apbg-{reference.slug(area.nama)}-{tahun}-{tahap_key(tahap, periode)}"
+
+
+def dataset_title(area: reference.Area, tahun: int, tahap: str, periode: str | None) -> str:
+    title = f"{TAHAP_LABELS[tahap]} {reference.area_title(area)} Tahun {tahun}"
+    if tahap == "realisasi" and periode:
+        title += f" ({PERIODE_LABELS[periode]})"
+    return title
+
+
+def _org_show(id_: str) -> dict[str, Any] | None:
+    try:
+        return tk.get_action("organization_show")(
+            {"ignore_auth": True},
+            {"id": id_, "include_datasets": False, "include_users": False,
+             "include_groups": False, "include_followers": False})
+    except tk.ObjectNotFound:
+        return None
+
+
+def _org_by_area_code(code: str) -> dict[str, Any] | None:
+    """Organisation whose ``kode_wilayah`` is ``code`` (when it is not named by convention)."""
+    org = next((o for o in all_organisations()
+                if o.get("kode_wilayah") == code and o.get("jenis") == "gampong"), None)
+    return _org_show(org["id"]) if org else None
+
+
+def resolve_gampong(value: str) -> dict[str, Any]:
+    """The gampong organisation named by ``value``: organisation name/id or area code.
+
+    Raises ``ValidationError`` (field ``gampong``) naming what was not found.
+    """
+    text = (value or "").strip()
+    if not text:
+        raise tk.ValidationError({"gampong": [tk._("Gampong wajib diisi (nama organisasi atau kode wilayah)")]})
+    areas = portal_reference().areas
+    area = areas.get(text)
+    org = None
+    if area is not None:
+        if area.tingkat != "gampong":
+            raise tk.ValidationError({"gampong": [tk._("Kode wilayah {code} adalah {level}, bukan gampong").format(
+                code=text, level=area.tingkat)]})
+        org = _org_show(reference.area_org_name(area))
+        if org is None or org.get("kode_wilayah") != text:
+            org = _org_by_area_code(text)
+    else:
+        org = _org_show(text)
+    if org is None:
+        raise tk.ValidationError({"gampong": [tk._("Organisasi gampong '{value}' tidak ditemukan").format(value=text)]})
+    if org.get("jenis") != "gampong":
+        raise tk.ValidationError({"gampong": [tk._("Organisasi {org} bukan gampong").format(
+            org=org.get("title") or org["name"])]})
+    if org.get("kode_wilayah") not in areas:
+        raise tk.ValidationError({"gampong": [tk._("Organisasi {org} tidak memiliki kode wilayah gampong yang valid").format(
+            org=org.get("title") or org["name"])]})
+    return org
+
+
+def tahap_label(tahap: str, periode: str | None, translate: bool = False) -> str:
+    """``APBG Perubahan``, ``Laporan Realisasi APBG (Semester I)``; in the UI language if ``translate``."""
+    t = tk._ if translate else (lambda s: s)
+    label = t(TAHAP_LABELS.get(tahap, tahap))
+    if tahap == "realisasi" and periode:
+        label += f" ({t(PERIODE_LABELS.get(periode, periode))})"
+    return label
+
+
+def show_dataset(name: str) -> dict[str, Any] | None:
+    """``package_show`` of a dataset regardless of permissions, or None."""
+    try:
+        return tk.get_action("package_show")({"ignore_auth": True}, {"id": name})
+    except tk.ObjectNotFound:
+        return None

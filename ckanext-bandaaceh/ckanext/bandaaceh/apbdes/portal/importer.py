@@ -1,0 +1,335 @@
+"""Importing a budget file: read, check and publish it as the gampong's APBG dataset.
+
+One code path for the three ways in: the CLI (``ckan bandaaceh apbdes import``), the API action
+``apbdes_import`` and the web upload page all call :func:`import_budget`. The budget logic
+itself (reading, checks, summary, canonical CSV) is the pure package :mod:`ckanext.bandaaceh.apbdes`.
+
+Publishing order: every check runs first (file, identity, permissions); nothing is written
+while a check fails. Then one ``package_update`` replaces the metadata and both files (the
+canonical CSV and the original file) in one database transaction, and the DataStore table of the
+CSV is replaced with typed columns. A new dataset is created as a draft first and purged again if
+any later step fails.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from werkzeug.datastructures import FileStorage
+
+from ckanext.bandaaceh import apbdes, datastore, reference
+from ckanext.bandaaceh.site import portal_reference, site_context, site_user_name
+
+from .identity import (DATASET_TYPE, ROLE_FIELD, ROLE_LINES, ROLE_SOURCE, dataset_name, dataset_title,
+                       resolve_gampong, show_dataset, tahap_label)
+from .validators import IMPORT_FLAG
+
+__all__ = ["COLUMN_INFO", "check_budget", "summary_fields", "import_budget"]
+
+#: Data dictionary of the DataStore table (label, description), Bahasa Indonesia.
+COLUMN_INFO = {
+    "kode_wilayah": ("Kode wilayah gampong", "Kode Kepmendagri, misalnya 11.71.01.2001"),
+    "gampong": ("Gampong", ""),
+    "kecamatan": ("Kecamatan", ""),
+    "tahun": ("Tahun anggaran", ""),
+    "tahap": ("Tahap", "murni, perubahan atau realisasi"),
+    "kode_rekening": ("Kode rekening", "Permendagri 20/2018, misalnya 5.2.1.01"),
+    "kode_kegiatan": ("Kode kegiatan", "Belanja saja, misalnya 01.01.01"),
+    "bidang": ("Bidang", "Belanja saja, 01-05"),
+    "uraian": ("Uraian", "Sebagaimana tertulis di berkas"),
+    "anggaran": ("Anggaran (Rp)", ""),
+    "realisasi": ("Realisasi (Rp)", "Kosong bila berkas tidak memuat realisasi"),
+    "sumber_dana": ("Sumber dana", "DDS, ADD, PBH, PAD, BKPG ..."),
+}
+
+Progress = Callable[[str, int, int], None]
+
+
+def check_budget(data: bytes, filename: str, *, area_code: str, tahun: int | None, tahap: str | None,
+                 periode: str | None, layout: str | None = None) -> tuple[apbdes.Budget | None, list[apbdes.Problem]]:
+    """Read and check a budget file for one gampong; ``(None, [problem])`` if unreadable."""
+    ref = portal_reference()
+    try:
+        budget = apbdes.read_budget(data, filename, gampong=area_code, tahun=tahun, tahap=tahap,
+                                    periode=periode, layout=layout, reference=ref)
+    except apbdes.BudgetReadError as exc:
+        return None, [exc.problem]
+    problems = apbdes.validate(budget, ref)
+    if budget.tahap == "realisasi" and not budget.periode:
+        problems.append(apbdes.Problem(
+            "error", "missing_period",
+            "Periode laporan realisasi tidak diketahui: berkas tidak menyebutkannya dan tidak diberikan "
+            "(pilih semester-1 atau tahunan).", field="periode"))
+    return budget, problems
+
+
+def _problem_dict(p: apbdes.Problem, filename: str) -> dict[str, Any]:
+    d = p.as_dict()
+    d["file"] = filename
+    where = [filename]
+    if p.sheet:
+        where.append(f"sheet {p.sheet}")
+    if p.row:
+        where.append(f"baris {p.row}")
+    d["text"] = f"{', '.join(where)}: {p.message}"
+    return d
+
+def summary_fields(budget: apbdes.Budget) -> dict[str, str]:
+    """The computed dataset fields (schema ``apbdes.yaml``) of a checked budget."""
+    s = budget.summary()
+    fmt = apbdes.format_amount
+
+    def amt(v: Decimal | None) -> str:
+        return "" if v is None else fmt(v)
+
+    out = {
+        "total_pendapatan": amt(s.pendapatan),
+        "total_belanja": amt(s.belanja),
+        "pembiayaan_penerimaan": amt(s.pembiayaan_penerimaan),
+        "pembiayaan_pengeluaran": amt(s.pembiayaan_pengeluaran),
+        "pembiayaan_netto": amt(s.pembiayaan_netto),
+        "silpa": amt(s.silpa),
+        "realisasi_pendapatan": amt(s.realisasi_pendapatan),
+        "realisasi_belanja": amt(s.realisasi_belanja),
+        "realisasi_silpa": amt(s.realisasi_silpa),
+        "persen_realisasi_pendapatan": amt(s.persen_realisasi_pendapatan),
+        "persen_realisasi_belanja": amt(s.persen_realisasi_belanja),
+        "pendapatan_sumber_dana": json.dumps({k: fmt(v) for k, v in sorted(s.pendapatan_per_sumber_dana.items())},
+                                             separators=(",", ":")),
+        "jumlah_baris": str(s.line_count),
+        "tata_letak": budget.layout or "",
+    }
+    for b in ("01", "02", "03", "04", "05"):
+        out[f"belanja_bidang_{b}"] = amt(s.belanja_per_bidang.get(b, Decimal(0)))
+    return out
+
+def _int_param(data_dict: dict[str, Any], key: str) -> int | None:
+    value = data_dict.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise tk.ValidationError({key: [tk._("Harus berupa angka tahun, misalnya 2025")]}) from None
+
+
+def _choice_param(data_dict: dict[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
+    value = data_dict.get(key)
+    if value in (None, ""):
+        return None
+    value = str(value).strip().lower()
+    if value not in choices:
+        raise tk.ValidationError({key: [tk._("Nilai '{value}' tidak dikenal; pilih salah satu: {choices}").format(
+            value=value, choices=", ".join(choices))]})
+    return value
+
+
+def _read_upload(upload: Any) -> tuple[bytes, str]:
+    if upload is None or not hasattr(upload, "read") and not hasattr(upload, "stream"):
+        raise tk.ValidationError({"upload": [tk._("Berkas APBG wajib diunggah (field 'upload', multipart/form-data)")]})
+    stream = getattr(upload, "stream", upload)
+    filename = os.path.basename(getattr(upload, "filename", None) or "apbg")
+    data = stream.read(apbdes.reader.MAX_BYTES + 1)
+    if not data:
+        raise tk.ValidationError({"upload": [tk._("Berkas {name} kosong").format(name=filename)]})
+    return data, filename
+
+
+def _acting_user(context: dict[str, Any]) -> str:
+    """The user recorded in the activity stream (the site user when none, e.g. ignore_auth)."""
+    return context.get("user") or site_user_name()
+
+
+def _writer_context(context: dict[str, Any]) -> dict[str, Any]:
+    """A fresh context for the write actions, with the import flag (fresh: actions mutate it)."""
+    ctx: dict[str, Any] = {"user": _acting_user(context), IMPORT_FLAG: True}
+    if context.get("ignore_auth"):
+        ctx["ignore_auth"] = True
+    return ctx
+
+
+def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Check a budget file and (unless ``dry_run``) publish it as the gampong's APBG dataset.
+
+    ``data_dict``: ``upload`` (file), ``gampong`` (organisation name/id or area code),
+    ``tahun``, ``tahap`` (``murni``/``perubahan``/``realisasi``), ``periode`` (realisasi:
+    ``semester-1``/``tahunan``), ``layout``, ``nomor_peraturan``, ``tanggal_peraturan``
+    (YYYY-MM-DD), ``dry_run``. Returns the checks, the summary and (when published) the dataset.
+    A file with errors raises ``ValidationError`` naming each problem (row, expected, found)
+    unless ``dry_run``; nothing is written then.
+    """
+    progress: Progress = context.get("bandaaceh_progress") or (lambda _label, _done, _total: None)
+    dry_run = tk.asbool(data_dict.get("dry_run", False))
+    org = resolve_gampong(str(data_dict.get("gampong") or ""))
+    tk.check_access("apbdes_import", context, {"owner_org": org["id"]})
+
+    tahun = _int_param(data_dict, "tahun")
+    tahap = _choice_param(data_dict, "tahap", apbdes.TAHAP)
+    periode = _choice_param(data_dict, "periode", apbdes.PERIODE)
+    layout = _choice_param(data_dict, "layout", apbdes.LAYOUTS)
+    nomor = str(data_dict.get("nomor_peraturan") or "").strip() or None
+    tanggal = str(data_dict.get("tanggal_peraturan") or "").strip() or None
+    if tanggal:
+        try:
+            tanggal = dt.date.fromisoformat(tanggal).isoformat()
+        except ValueError:
+            raise tk.ValidationError({"tanggal_peraturan": [tk._("Tanggal harus berbentuk YYYY-MM-DD")]}) from None
+    data, filename = _read_upload(data_dict.get("upload"))
+
+    steps = 2 if dry_run else 4
+    progress("Membaca dan memeriksa berkas", 0, steps)
+    budget, problems = check_budget(data, filename, area_code=org["kode_wilayah"], tahun=tahun,
+                                    tahap=tahap, periode=periode, layout=layout)
+    progress("Memeriksa", 1, steps)
+    areas = portal_reference()
+    area = areas.areas[org["kode_wilayah"]]
+    errors = [p for p in problems if p.severity == "error"]
+    result: dict[str, Any] = {
+        "gampong": {"name": org["name"], "title": org.get("title"), "kode_wilayah": org["kode_wilayah"]},
+        "file": filename,
+        "problems": [_problem_dict(p, filename) for p in problems],
+        "error_count": len(errors),
+        "warning_count": len(problems) - len(errors),
+        "can_publish": budget is not None and not errors,
+        "published": False,
+        "replaced": False,
+        "dataset": None,
+        "dry_run": dry_run,
+    }
+    name = None
+    if budget is not None:
+        result.update({"tahun": budget.tahun, "tahap": budget.tahap, "periode": budget.periode,
+                       "layout": budget.layout, "summary": budget.summary().as_dict()})
+        if budget.tahun is not None:
+            name = dataset_name(area, budget.tahun, budget.tahap, budget.periode)
+            result["dataset_name"] = name
+            existing = show_dataset(name)
+            result["existing"] = existing["name"] if existing and existing.get("state") == "active" else None
+    if dry_run:
+        if budget is not None:
+            result["lines"] = list(apbdes.budget_rows(budget))
+        progress("Selesai", steps, steps)
+        return result
+    if errors or budget is None or name is None:
+        messages = [_problem_dict(p, filename)["text"] for p in errors]
+        raise tk.ValidationError({"upload": messages, "problems": result["problems"]})
+
+    kec = areas.parent(area.kode)
+    fields = {
+        "kode_wilayah": area.kode, "gampong": area.nama,
+        "kode_kecamatan": kec.kode if kec else "", "kecamatan": kec.nama if kec else "",
+        "tahun_anggaran": str(budget.tahun), "tahap": budget.tahap, "periode": budget.periode or "",
+        "berkas_asli": filename,
+        "diimpor_pada": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        **summary_fields(budget),
+    }
+    if nomor:
+        fields["nomor_peraturan"] = nomor
+    if tanggal:
+        fields["tanggal_peraturan"] = tanggal
+    dataset, replaced = _publish(context, org, area, budget, name, fields, data, filename, progress, steps)
+    result.update({"published": True, "replaced": replaced, "dataset": dataset})
+    progress("Selesai", steps, steps)
+    return result
+
+
+def _source_format(filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lstrip(".").upper()
+    return ext or "BIN"
+
+
+def _resources(existing: dict[str, Any] | None, name: str, area: reference.Area, budget: apbdes.Budget,
+               data: bytes, filename: str) -> list[dict[str, Any]]:
+    csv_bytes = apbdes.to_csv_bytes(budget)
+    lines = {
+        "name": f"Rincian {tahap_label(budget.tahap, budget.periode)} {reference.area_title(area)} {budget.tahun} (CSV standar)",
+        "description": ("Satu baris per rincian rekening (baris terendah), kolom standar portal: kode_wilayah, "
+                        "gampong, kecamatan, tahun, tahap, kode_rekening, kode_kegiatan, bidang, uraian, "
+                        "anggaran, realisasi, sumber_dana. Tersedia juga melalui Data API (DataStore)."),
+        "format": "CSV", "mimetype": "text/csv",
+        ROLE_FIELD: ROLE_LINES, datastore.LOADER_FIELD: datastore.LOADER_NAME,
+        "upload": FileStorage(io.BytesIO(csv_bytes), filename=f"{name}.csv", content_type="text/csv"),
+    }
+    source = {
+        "name": f"Berkas asli: {filename}",
+        "description": f"Berkas sebagaimana diunggah (tata letak: {budget.layout}).",
+        "format": _source_format(filename),
+        ROLE_FIELD: ROLE_SOURCE, datastore.LOADER_FIELD: datastore.LOADER_NAME,
+        "upload": FileStorage(io.BytesIO(data), filename=filename),
+    }
+    others: list[dict[str, Any]] = []
+    for res in (existing or {}).get("resources", []):
+        role = res.get(ROLE_FIELD)
+        if role == ROLE_LINES and "id" not in lines:
+            lines["id"] = res["id"]
+        elif role == ROLE_SOURCE and "id" not in source:
+            source["id"] = res["id"]
+        else:
+            others.append(res)
+    return [lines, source, *others]
+
+
+def _records(budget: apbdes.Budget) -> Iterator[dict[str, Any]]:
+    types = dict(apbdes.CSV_FIELDS)
+    for row in apbdes.budget_rows(budget):
+        yield {k: (None if v == "" and types[k] != "text" else v) for k, v in row.items()}
+
+
+def _datastore_fields() -> list[dict[str, Any]]:
+    return [{"id": c, "type": t, "info": {"label": COLUMN_INFO[c][0], "notes": COLUMN_INFO[c][1]}}
+            for c, t in apbdes.CSV_FIELDS]
+
+
+def _publish(context: dict[str, Any], org: dict[str, Any], area: reference.Area, budget: apbdes.Budget,
+             name: str, fields: dict[str, str], data: bytes, filename: str, progress: Progress,
+             steps: int) -> tuple[dict[str, Any], bool]:
+    existing = show_dataset(name)
+    if existing is not None:
+        if existing.get("type") != DATASET_TYPE or existing.get("owner_org") != org["id"]:
+            raise tk.ValidationError({"name": [tk._(
+                "Dataset {name} sudah ada tetapi bukan APBG milik {org}; hubungi admin portal.").format(
+                    name=name, org=org.get("title") or org["name"])]})
+        tk.check_access("package_update", dict(context), {"id": existing["id"]})
+    progress("Menerbitkan dataset dan berkas", 2, steps)
+    created = None
+    try:
+        if existing is None:
+            created = tk.get_action("package_create")(_writer_context(context), {
+                "type": DATASET_TYPE, "name": name, "owner_org": org["id"], "state": "draft",
+                "title": dataset_title(area, budget.tahun, budget.tahap, budget.periode),
+                "notes": _notes(area, budget), "license_id": "cc-by",
+                "tags": [{"name": "apbg"}, {"name": "keuangan-gampong"}],
+                **fields,
+            })
+            base = created
+        else:
+            base = existing
+        update = {k: v for k, v in base.items() if k not in ("resources", "organization", "groups",
+                                                                 "relationships_as_object",
+                                                                 "relationships_as_subject")}
+        update.update(fields)
+        update.update({"id": base["id"], "state": "active", "owner_org": org["id"],
+                       "resources": _resources(existing, name, area, budget, data, filename)})
+        pkg = tk.get_action("package_update")(_writer_context(context), update)
+        progress("Memuat DataStore", 3, steps)
+        lines_id = next(r["id"] for r in pkg["resources"] if r.get(ROLE_FIELD) == ROLE_LINES)
+        datastore.replace_table(lines_id, _datastore_fields(), _records(budget),
+                                context=site_context(_acting_user(context)))
+    except Exception:
+        if created is not None:  # a new dataset is published completely or not at all
+            tk.get_action("dataset_purge")({"ignore_auth": True}, {"id": created["id"]})
+        raise
+    return tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg["id"]}), existing is not None
+
+
+def _notes(area: reference.Area, budget: apbdes.Budget) -> str:
+    kec = portal_reference().parent(area.kode)
+    return (f"{tahap_label(budget.tahap, budget.periode)} {reference.area_title(area)}, Kecamatan {kec.nama if kec else '-'}, Kota Banda Aceh, "
+            f"Tahun Anggaran {budget.tahun}.\n\nRincian per rekening tersedia sebagai CSV standar dan melalui "
+            "Data API; berkas asli dilampirkan. Angka ringkasan dihitung otomatis dari rincian saat impor.")

@@ -1,0 +1,78 @@
+"""Keeping an uploaded budget file between the web preview and the publish step.
+
+The file waits in ``<ckan.storage_path>/apbdes-staging/<token>/`` under a random token tied to
+the uploading user, for at most :data:`STAGING_TTL` seconds.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+__all__ = ["STAGING_TTL", "stage_files", "load_staged", "discard_staged"]
+
+#: How long an uploaded file waits between preview and publish on the web.
+STAGING_TTL = 24 * 3600
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def _staging_root() -> Path:
+    root = tk.config.get("ckan.storage_path")
+    if not root:
+        raise tk.ValidationError({"upload": [tk._("Penyimpanan berkas (ckan.storage_path) belum diatur")]})
+    return Path(root) / "apbdes-staging"
+
+
+def _cleanup_staging(root: Path) -> None:
+    now = time.time()
+    for d in root.iterdir() if root.is_dir() else []:
+        try:
+            if now - d.stat().st_mtime > STAGING_TTL:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def stage_files(user_id: str, data: bytes, filename: str, params: dict[str, Any]) -> str:
+    """Keep an uploaded file between preview and publish; return a random token tied to ``user_id``."""
+    root = _staging_root()
+    root.mkdir(parents=True, exist_ok=True)
+    _cleanup_staging(root)
+    token = secrets.token_urlsafe(32)
+    d = root / token
+    d.mkdir(mode=0o700)
+    (d / "upload.bin").write_bytes(data)
+    meta = {"user": user_id, "filename": os.path.basename(filename), "params": params, "created": time.time()}
+    (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return token
+
+
+def load_staged(token: str, user_id: str) -> tuple[bytes, str, dict[str, Any]]:
+    """The staged file of ``token``; ``NotAuthorized`` if it belongs to another user, ``ObjectNotFound``
+    if unknown or expired."""
+    if not TOKEN_RE.match(token or ""):
+        raise tk.ObjectNotFound(tk._("Unggahan tidak ditemukan"))
+    d = _staging_root() / token
+    try:
+        meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+        data = (d / "upload.bin").read_bytes()
+    except (OSError, ValueError):
+        raise tk.ObjectNotFound(tk._("Unggahan tidak ditemukan atau sudah kedaluwarsa; unggah ulang berkasnya")) from None
+    if time.time() - meta.get("created", 0) > STAGING_TTL:
+        discard_staged(token)
+        raise tk.ObjectNotFound(tk._("Unggahan sudah kedaluwarsa; unggah ulang berkasnya"))
+    if not secrets.compare_digest(str(meta.get("user")), str(user_id)):
+        raise tk.NotAuthorized(tk._("Unggahan ini milik pengguna lain"))
+    return data, meta["filename"], meta.get("params") or {}
+
+
+def discard_staged(token: str) -> None:
+    if TOKEN_RE.match(token or ""):
+        shutil.rmtree(_staging_root() / token, ignore_errors=True)

@@ -1,0 +1,201 @@
+"""Web pages of the APBG (gampong budgets):
+
+* ``/apbg/unggah`` upload -> ``/apbg/unggah/<token>`` preview -> publish (POST), for operators;
+  the file waits in the storage path under a random token tied to the uploading user.
+* ``/apbg/<id>/papan-informasi`` printable notice-board page of one dataset.
+* ``/transparansi-apbg`` city-wide overview, ``/transparansi-apbg/apbg-<tahun>.csv`` all lines.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint, Response, stream_with_context
+from werkzeug.datastructures import FileStorage
+
+from ckanext.bandaaceh import apbdes
+from ckanext.bandaaceh.site import all_organisations, portal_reference
+
+from . import staging
+from .identity import DATASET_TYPE
+from .transparency import transparency_csv as year_csv
+
+__all__ = ["apbdes_pages"]
+
+apbdes_pages = Blueprint("bandaaceh_apbdes", __name__)
+_ = tk._
+PREVIEW_LINES = 500
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else "",
+            "auth_user_obj": tk.current_user}
+
+
+def _require_login() -> Any:
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.request.full_path)
+    return None
+
+
+def _gampong_choices() -> list[dict[str, Any]]:
+    """Gampong organisations the current user may import for (editor/admin; all for sysadmins)."""
+    orgs = tk.get_action("organization_list_for_user")(_context(), {"permission": "create_dataset"})
+    ids = {o["id"] for o in orgs}
+    if not ids:
+        return []
+    out = [o for o in all_organisations() if o["id"] in ids and o.get("jenis") == "gampong"]
+    return sorted(out, key=lambda o: o.get("title") or o["name"])
+
+
+_PARAMS = ("gampong", "tahun", "tahap", "periode", "nomor_peraturan", "tanggal_peraturan")
+
+
+@apbdes_pages.route("/apbg/unggah", methods=["GET", "POST"])
+def upload() -> Any:
+    """Step 1: choose the gampong, year, stage and file."""
+    if (redirect := _require_login()) is not None:
+        return redirect
+    choices = _gampong_choices()
+    form = {k: tk.request.form.get(k, "") for k in _PARAMS} if tk.request.method == "POST" else {
+        "gampong": tk.request.args.get("gampong", ""), "tahun": str(dt.date.today().year), "tahap": "murni"}
+    errors: dict[str, list[str]] = {}
+    if tk.request.method == "POST":
+        f = tk.request.files.get("upload")
+        if not f or not f.filename:
+            errors["upload"] = [_("Pilih berkas APBG yang akan diunggah")]
+        if not form.get("gampong"):
+            errors["gampong"] = [_("Pilih gampong")]
+        elif form["gampong"] not in {o["name"] for o in choices}:
+            errors["gampong"] = [_("Anda bukan operator gampong ini")]
+        if not errors:
+            data = f.stream.read(apbdes.reader.MAX_BYTES + 1)
+            if len(data) > apbdes.reader.MAX_BYTES:
+                errors["upload"] = [_("Berkas {name} terlalu besar (maksimum 50 MB)").format(name=f.filename)]
+            elif not data:
+                errors["upload"] = [_("Berkas {name} kosong").format(name=f.filename)]
+            else:
+                token = staging.stage_files(tk.current_user.id, data, f.filename, form)
+                return tk.redirect_to("bandaaceh_apbdes.preview", token=token)
+    return tk.render("apbdes/upload.html", {
+        "choices": choices, "form": form, "errors": errors, "tahap_choices": apbdes.TAHAP, "periode_choices": apbdes.PERIODE,
+    })
+
+
+def _run(token: str, dry_run: bool) -> tuple[dict[str, Any] | None, dict[str, Any], str]:
+    data, filename, params = staging.load_staged(token, tk.current_user.id)
+    data_dict = {k: v for k, v in params.items() if v}
+    data_dict.update({"upload": FileStorage(io.BytesIO(data), filename=filename), "dry_run": dry_run})
+    return tk.get_action("apbdes_import")(_context(), data_dict), params, filename
+
+
+@apbdes_pages.route("/apbg/unggah/<token>", methods=["GET", "POST"])
+def preview(token: str) -> Any:
+    """Step 2: preview (GET) of lines, totals and problems; publish (POST)."""
+    if (redirect := _require_login()) is not None:
+        return redirect
+    try:
+        if tk.request.method == "POST":
+            if tk.request.form.get("batal"):
+                staging.discard_staged(token)
+                tk.h.flash_notice(_("Unggahan dibatalkan; tidak ada yang diterbitkan."))
+                return tk.redirect_to("bandaaceh_apbdes.upload")
+            try:
+                result, _params, _name = _run(token, dry_run=False)
+            except tk.ValidationError as exc:
+                result, params, filename = _run(token, dry_run=True)
+                return _render_preview(token, result, params, filename,
+                                       publish_errors=_messages(exc.error_dict))
+            staging.discard_staged(token)
+            ds = result["dataset"]
+            tk.h.flash_success(_("APBG diterbitkan: {title}").format(title=ds["title"]) if not result["replaced"]
+                               else _("APBG diperbarui: {title} (isi sebelumnya diganti)").format(title=ds["title"]))
+            return tk.redirect_to(f"{DATASET_TYPE}.read", id=ds["name"])
+        result, params, filename = _run(token, dry_run=True)
+    except tk.ObjectNotFound as exc:
+        return tk.abort(404, str(exc) or _("Unggahan tidak ditemukan"))
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc) or _("Tidak diizinkan"))
+    except tk.ValidationError as exc:
+        tk.h.flash_error("; ".join(_messages(exc.error_dict)))
+        return tk.redirect_to("bandaaceh_apbdes.upload")
+    return _render_preview(token, result, params, filename)
+
+
+def _messages(error_dict: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for key, value in error_dict.items():
+        if key == "problems":
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            out.append(str(v))
+    return out
+
+
+def _render_preview(token: str, result: dict[str, Any], params: dict[str, Any], filename: str,
+                    publish_errors: list[str] | None = None) -> Any:
+    lines = result.get("lines") or []
+    return tk.render("apbdes/preview.html", {
+        "token": token, "result": result, "params": params, "filename": filename,
+        "lines": lines[:PREVIEW_LINES], "line_total": len(lines), "preview_limit": PREVIEW_LINES,
+        "errors": [p for p in result["problems"] if p["severity"] == "error"],
+        "warnings": [p for p in result["problems"] if p["severity"] == "warning"],
+        "publish_errors": publish_errors or [],
+    })
+
+
+@apbdes_pages.route("/apbg/<id>/papan-informasi")
+def board(id: str) -> Any:
+    """Printable notice-board page (A4 by default, ``?ukuran=a3``) of one APBG dataset."""
+    try:
+        pkg = tk.get_action("package_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("Dataset tidak ditemukan"))
+    except tk.NotAuthorized:
+        return tk.abort(403, _("Tidak diizinkan"))
+    if pkg.get("type") != DATASET_TYPE:
+        return tk.abort(404, _("Dataset ini bukan APBG"))
+    size = "A3" if tk.request.args.get("ukuran", "").lower() == "a3" else "A4"
+    return tk.render("apbdes/board.html", {"pkg": pkg, "pkg_dict": pkg, "paper": size,
+                                           "dataset_type": DATASET_TYPE})
+
+
+def _transparency_args() -> dict[str, Any]:
+    args = tk.request.args
+    return {"tahun": args.get("tahun") or dt.date.today().year, "kecamatan": args.get("kecamatan") or None,
+            "status": args.get("status") or None, "tahap": args.get("tahap") or None}
+
+
+@apbdes_pages.route("/transparansi-apbg")
+def transparency() -> Any:
+    """City-wide overview of the APBG of one year."""
+    args = _transparency_args()
+    try:
+        data = tk.get_action("apbdes_transparency")(_context(), dict(args))
+    except tk.ValidationError as exc:
+        return tk.abort(400, "; ".join(_messages(exc.error_dict)))
+    kecamatan = [{"kode": k.kode, "nama": k.nama} for k in portal_reference().kecamatan_list()]
+    return tk.render("apbdes/transparency.html", {"data": data, "args": args, "kecamatan_list": kecamatan,
+                                                  "tahap_choices": apbdes.TAHAP})
+
+
+@apbdes_pages.route("/transparansi-apbg/apbg-<int:tahun>.csv")
+def transparency_csv(tahun: int) -> Any:
+    """Every published APBG line of one year as one CSV (canonical columns)."""
+    tk.check_access("apbdes_transparency", _context(), {})
+    args = tk.request.args
+    try:
+        gen = year_csv(tahun, kecamatan=args.get("kecamatan") or None,
+                                              tahap=args.get("tahap") or None)
+        first = next(gen)
+    except tk.ValidationError as exc:
+        return tk.abort(400, "; ".join(_messages(exc.error_dict)))
+
+    def body() -> Any:
+        yield first
+        yield from gen
+
+    return Response(stream_with_context(body()), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="apbg-kota-banda-aceh-{tahun}.csv"'})

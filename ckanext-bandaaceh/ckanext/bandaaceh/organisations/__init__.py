@@ -1,0 +1,1 @@
+"""Organisations of the portal: SKPD, kecamatan and gampong (schema validators, seeding, directory)."""

@@ -1,0 +1,80 @@
+"""Validators of the organisation schema (``schemas/organization.yaml``).
+
+Each checks one field against the code lists and raises ``toolkit.Invalid`` (or adds to
+``errors``) with a message in Bahasa Indonesia.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.bandaaceh import reference
+from ckanext.bandaaceh.site import is_empty, portal_reference
+
+__all__ = ["bandaaceh_kode_organisasi", "bandaaceh_phone", "bandaaceh_urusan",
+           "bandaaceh_org_kode_wilayah"]
+
+_ = tk._
+PHONE_RE = re.compile(r"^(\+62|62|0)[0-9 ()-]{6,18}$")
+
+
+def bandaaceh_kode_organisasi(value: Any) -> Any:
+    """Permendagri 90/2019 organisation code ``U.BB.U.BB.U.BB.OO.UUUU``."""
+    if is_empty(value):
+        return ""
+    value = str(value).strip()
+    match = reference.ORG_CODE_RE.match(value)
+    if not match:
+        raise tk.Invalid(_("Kode organisasi harus berbentuk U.BB.U.BB.U.BB.OO.UUUU, "
+                           "misalnya 1.03.0.00.0.00.01.0000"))
+    urusan = portal_reference().urusan
+    first, second, third = match.group(1), match.group(2), match.group(3)
+    if first not in urusan:
+        raise tk.Invalid(_("Kode urusan {code} tidak dikenal (Permendagri 90/2019)").format(code=first))
+    for code in (second, third):
+        if code != "0.00" and code not in urusan:
+            raise tk.Invalid(_("Kode urusan {code} tidak dikenal (Permendagri 90/2019)").format(code=code))
+    return value
+
+
+def bandaaceh_urusan(value: Any) -> Any:
+    if is_empty(value):
+        return ""
+    if str(value) not in portal_reference().urusan:
+        raise tk.Invalid(_("Kode urusan {code} tidak dikenal (Permendagri 90/2019)").format(code=value))
+    return str(value)
+
+
+def bandaaceh_phone(value: Any) -> Any:
+    """Indonesian phone number: starts with 0, 62 or +62; digits, spaces, dashes."""
+    if is_empty(value):
+        return ""
+    value = str(value).strip()
+    digits = re.sub(r"\D", "", value)
+    if not PHONE_RE.match(value) or not 8 <= len(digits) <= 15:
+        raise tk.Invalid(_("Nomor telepon tidak valid: gunakan format 0651-1234567 atau +62 812 3456 7890"))
+    return value
+
+
+def bandaaceh_org_kode_wilayah(key: Any, data: dict, errors: dict, context: dict) -> None:
+    """Organisation area code: required for kecamatan and gampong, of that level."""
+    value = data.get(key)
+    jenis = data.get(key[:-1] + ("jenis",))
+    if jenis not in ("kecamatan", "gampong"):
+        if not is_empty(value):
+            errors[key].append(_("Kode wilayah hanya untuk organisasi kecamatan dan gampong"))
+        data[key] = ""
+        return
+    if is_empty(value):
+        errors[key].append(_("Kode wilayah wajib diisi untuk {jenis}").format(jenis=jenis))
+        return
+    value = str(value).strip()
+    area = portal_reference().areas.get(value)
+    if area is None:
+        errors[key].append(_("Kode wilayah {code} tidak ada dalam Kepmendagri 300.2.2-2138/2025").format(code=value))
+    elif area.tingkat != jenis:
+        errors[key].append(_("Kode wilayah {code} adalah {level}, bukan {jenis}").format(
+            code=value, level=area.tingkat, jenis=jenis))
+    data[key] = value

@@ -1,0 +1,52 @@
+"""What every CKAN-side part of the portal shares: the configured code lists and the site user.
+
+Kept here once so that organisations, Satu Data, the APBG pages and the harvester read the
+same ``bandaaceh.config_dir`` and act as the same site user.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.bandaaceh import reference
+
+__all__ = ["N_", "is_empty", "portal_reference", "site_user_name", "site_context", "all_organisations"]
+
+#: organization_list returns at most this many organisations with all fields per call.
+ORG_PAGE = 25
+
+
+def N_(text: str) -> str:
+    """Mark a label for extraction into the catalogues (``scripts/i18n.sh``); ``_()`` it where shown."""
+    return text
+
+
+def is_empty(value: Any) -> bool:
+    """A missing, None or blank form value (for validators)."""
+    return value is None or value is tk.missing or (isinstance(value, str) and not value.strip())
+
+
+def portal_reference() -> reference.Reference:
+    """Every code list of this portal (``bandaaceh.config_dir``, default the repository's config/)."""
+    return reference.load(tk.config.get("bandaaceh.config_dir") or None)
+
+
+def site_user_name() -> str:
+    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+def site_context(user: str | None = None) -> dict[str, Any]:
+    """A fresh action context that skips authorisation, recorded as ``user`` (default the site user)."""
+    return {"ignore_auth": True, "user": user or site_user_name()}
+
+
+def all_organisations() -> list[dict[str, Any]]:
+    """Every organisation with its extras (``organization_list`` page by page)."""
+    orgs: list[dict[str, Any]] = []
+    while True:
+        page = tk.get_action("organization_list")({"ignore_auth": True}, {
+            "all_fields": True, "include_extras": True, "limit": ORG_PAGE, "offset": len(orgs)})
+        orgs += page
+        if len(page) < ORG_PAGE:
+            return orgs
