@@ -54,6 +54,12 @@ def test_sync_creates_updates_and_is_idempotent(cli: Any, skpd_org: Any, tmp_pat
         ("bandaaceh_spreadsheet", org["id"], "WEEKLY")
     assert source["url"] == "https://dinkes.example/sekolah.csv"  # no url: the first entry's
     assert json.loads(source["config"])["entries"][0]["name"] == "sekolah-2024"
+    # the source (its config names internal addresses) is private: anonymous clients never see it
+    assert source["private"] is True
+    with pytest.raises(tk.NotAuthorized):
+        tk.get_action("package_show")({"user": ""}, {"id": "spreadsheet-dinkes"})
+    anonymous = tk.get_action("package_search")({"user": ""}, {"fq": "dataset_type:harvest"})
+    assert anonymous["count"] == 0
 
     result = sync(cli, tmp_path)
     assert result.exit_code == 0 and "0 created, 0 updated, 1 unchanged, 0 failed" in result.output

@@ -4,9 +4,11 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ckanext.bandaaceh.apbdes.portal.views import apbdes_pages
+from ckanext.bandaaceh.satudata.datajson import datajson_pages
+from ckanext.bandaaceh.satudata.wilayah import wilayah_pages
 
 __all__ = ["get_blueprints"]
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [apbdes_pages]
+    return [apbdes_pages, datajson_pages, wilayah_pages]

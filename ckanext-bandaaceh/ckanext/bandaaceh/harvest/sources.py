@@ -68,6 +68,8 @@ class SourceFile:
         return {
             "name": self.name, "title": self.title, "url": self.url, "notes": self.notes,
             "source_type": "bandaaceh_spreadsheet", "owner_org": self.organization,
+            # private: their config names internal addresses; the harvested datasets stay public
+            "private": True,
             "frequency": self.frequency, "config": json.dumps(self.config, ensure_ascii=False, sort_keys=True),
         }
 
