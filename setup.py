@@ -29,6 +29,7 @@ setup(
         "python-calamine>=0.5",
         "charset-normalizer>=3",
         "olefile>=0.46",
+        "holidays>=0.60",
     ],
     entry_points={
         "ckan.plugins": [

@@ -1,0 +1,75 @@
+"""The published monthly figures, computed from case rows (the case rows themselves are dropped).
+
+One :class:`Row` per month (of the received date), channel, SKPD, category and status, with the
+columns of :data:`TABLE_FIELDS`. Days are working days (:mod:`.workdays`); medians and 90th
+percentiles use the nearest-rank method, so every figure is a day count that really occurred.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from .reader import Case
+from .standards import Standard
+from .workdays import working_days_between
+
+__all__ = ["TABLE_FIELDS", "Row", "aggregate", "percentile"]
+
+
+@dataclass(frozen=True)
+class Row:
+    periode: str                          # YYYY-MM of the received date
+    kanal: str
+    skpd: str
+    kategori: str
+    status: str
+    jumlah: int
+    median_hari_respon: Decimal | None    # working days to first response
+    p90_hari_respon: int | None
+    median_hari_selesai: Decimal | None   # working days to closure
+    p90_hari_selesai: int | None
+    persen_sesuai_standar: Decimal | None  # share answered within the standard, of those answered
+    jumlah_diteruskan_lapor: int
+
+
+#: (column, DataStore type) of the published table, in order.
+TABLE_FIELDS: tuple[tuple[str, str], ...] = tuple(
+    (f.name, {"int": "int", "str": "text"}.get(str(f.type).split(" ")[0], "numeric")) for f in fields(Row))
+
+
+def percentile(values: list[int], q: float) -> int | None:
+    """Nearest-rank percentile (``q`` in 0..100) of ``values``; None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
+
+
+def _median(values: list[int]) -> Decimal | None:
+    return Decimal(str(statistics.median(values))) if values else None
+
+
+def aggregate(cases: Iterable[Case], standard: Standard) -> list[Row]:
+    """Monthly rows of one channel's cases, sorted by month, SKPD, category and status."""
+    groups: dict[tuple[str, str, str, str], list[Case]] = defaultdict(list)
+    for case in cases:
+        groups[(case.tanggal_masuk.strftime("%Y-%m"), case.skpd, case.kategori, case.status)].append(case)
+    rows = []
+    for (periode, skpd, kategori, status), members in sorted(groups.items()):
+        respon = [working_days_between(c.tanggal_masuk, c.tanggal_respon) for c in members if c.tanggal_respon]
+        selesai = [working_days_between(c.tanggal_masuk, c.tanggal_selesai) for c in members if c.tanggal_selesai]
+        within = sum(1 for d in respon if d <= standard.respon_hari_kerja)
+        rows.append(Row(
+            periode=periode, kanal=standard.kanal, skpd=skpd, kategori=kategori, status=status,
+            jumlah=len(members),
+            median_hari_respon=_median(respon), p90_hari_respon=percentile(respon, 90),
+            median_hari_selesai=_median(selesai), p90_hari_selesai=percentile(selesai, 90),
+            persen_sesuai_standar=(Decimal(100 * within) / len(respon)).quantize(Decimal("0.1")) if respon else None,
+            jumlah_diteruskan_lapor=sum(1 for c in members if c.diteruskan_lapor)))
+    return rows
+
+

@@ -1,0 +1,183 @@
+"""What the complaint channels export, read through the spreadsheet layer.
+
+Two shapes are understood, recognised by their columns:
+
+* **case level** (one row per complaint): received date, and any of first-response date,
+  closing date, status, category, SKPD, forwarded-to-LAPOR! flag;
+* **aggregate** (counts): SKPD, category, status and a count (``jumlah``).
+
+Column names are matched flexibly (Indonesian and English, case and punctuation ignored); the
+mapping is :data:`ALIASES`. Personal data columns (:data:`PERSONAL`) refuse the file unless
+``drop_personal=True``; then they are dropped before anything else is read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ckanext.bandaaceh.spreadsheet import SpreadsheetError, extract_tables, parse_date, read_workbook
+
+__all__ = ["ALIASES", "PERSONAL", "CASE_FIELDS", "STATUSES", "Case", "Export", "PengaduanError", "read_export"]
+
+#: Statuses of the published table, in workflow order.
+STATUSES = ("masuk", "diteruskan", "ditindaklanjuti", "selesai", "ditolak")
+#: Canonical column -> accepted header spellings (normalised: lower case, letters and digits).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "tanggal_masuk": ("tanggal masuk", "tgl masuk", "tanggal laporan", "tgl laporan", "tanggal pengaduan",
+                      "tanggal", "waktu masuk", "created", "created at", "date received", "received", "submitted"),
+    "tanggal_respon": ("tanggal respon", "tgl respon", "tanggal tanggapan", "tgl tanggapan", "tanggal diteruskan",
+                       "tanggal disposisi", "first response", "responded", "response date", "forwarded at"),
+    "tanggal_selesai": ("tanggal selesai", "tgl selesai", "tanggal tindak lanjut", "tanggal ditutup", "closed",
+                        "closed at", "resolved", "date closed", "completed"),
+    "status": ("status", "status laporan", "status pengaduan", "state"),
+    "kategori": ("kategori", "kategori laporan", "topik", "jenis pengaduan", "jenis", "category", "topic"),
+    "skpd": ("skpd", "skpk", "opd", "instansi", "instansi tujuan", "dinas", "unit kerja", "perangkat daerah",
+             "agency", "disposisi ke"),
+    "diteruskan_lapor": ("diteruskan ke lapor", "diteruskan lapor", "lapor", "forwarded to lapor", "sp4n lapor"),
+    "jumlah": ("jumlah", "jumlah laporan", "jumlah pengaduan", "total", "count", "n"),
+}
+#: Personal data: a column whose normalised header matches one of these is never read.
+PERSONAL: dict[str, re.Pattern[str]] = {
+    "nama": re.compile(r"^(nama( lengkap)?( pelapor| pengadu)?|pelapor|pengadu|reporter|name|full name)$"),
+    "NIK": re.compile(r"^(nik|no ktp|nomor ktp|ktp|nomor induk kependudukan|id number|national id)$"),
+    "telepon": re.compile(r"^(no |nomor )?(hp|telepon|telp|tlp|handphone|ponsel|wa|whatsapp|phone|mobile|msisdn)( pelapor)?$"),
+    "e-mail": re.compile(r"^(alamat )?(e ?mail|surel|surat elektronik)( pelapor)?$"),
+    "alamat": re.compile(r"^(alamat( pelapor| rumah)?|address|domisili)$"),
+    "isi pengaduan": re.compile(r"^(isi( laporan| pengaduan)?|uraian( laporan| pengaduan)?|deskripsi|keterangan"
+                                r"|pesan|isi sms|complaint( text)?|description|message|text|judul laporan)$"),
+}
+CASE_FIELDS = ("tanggal_masuk", "tanggal_respon", "tanggal_selesai", "status", "kategori", "skpd",
+               "diteruskan_lapor")
+_STATUS_WORDS = {
+    "masuk": ("masuk", "baru", "diterima", "belum diproses", "new", "received", "open"),
+    "diteruskan": ("diteruskan", "didisposisi", "disposisi", "forwarded", "assigned"),
+    "ditindaklanjuti": ("ditindaklanjuti", "proses", "diproses", "dalam proses", "tindak lanjut", "in progress",
+                        "processing"),
+    "selesai": ("selesai", "ditutup", "tuntas", "closed", "resolved", "done", "completed"),
+    "ditolak": ("ditolak", "tidak valid", "rejected", "invalid", "arsip"),
+}
+_TRUE = {"ya", "y", "yes", "true", "1", "sudah", "diteruskan"}
+
+
+class PengaduanError(ValueError):
+    """The export cannot be published; the message (Bahasa Indonesia) names file, row and column."""
+
+
+@dataclass
+class Case:
+    tanggal_masuk: dt.date
+    tanggal_respon: dt.date | None = None
+    tanggal_selesai: dt.date | None = None
+    status: str = "masuk"
+    kategori: str = "Lainnya"
+    skpd: str = ""
+    diteruskan_lapor: bool = False
+
+
+@dataclass
+class Export:
+    filename: str
+    shape: str                                   # "case" or "aggregate"
+    cases: list[Case] = field(default_factory=list)
+    counts: list[dict[str, Any]] = field(default_factory=list)   # aggregate shape rows
+    dropped_columns: list[str] = field(default_factory=list)     # personal columns left out
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^0-9a-z]+", " ", str(text).lower())).strip()
+
+
+def _status(value: Any, where: str) -> str:
+    text = _norm(value or "")
+    if not text:
+        return "masuk"
+    for status, words in _STATUS_WORDS.items():
+        if text in words:
+            return status
+    raise PengaduanError(f"{where}: status {value!r} tidak dikenal; yang sah: {', '.join(STATUSES)} "
+                         "(atau padanannya, mis. baru, proses, closed)")
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    parsed = parse_date(str(value))
+    if parsed is None:
+        raise PengaduanError(f"{where}: {value!r} bukan tanggal")
+    return parsed.date() if isinstance(parsed, dt.datetime) else parsed
+
+
+def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool = False) -> Export:
+    """Read one export of channel ``kanal``; :class:`PengaduanError` names what is wrong."""
+    try:
+        workbook = read_workbook(data, filename)
+        tables = [t for sheet in workbook.sheets for t in extract_tables(sheet, filename=filename)]
+    except SpreadsheetError as exc:
+        raise PengaduanError(f"{filename}: berkas tidak dapat dibaca: {exc}") from None
+    if not tables:
+        raise PengaduanError(f"{filename}: tidak ada tabel dengan baris judul kolom")
+    table = max(tables, key=lambda t: len(t.rows))
+    headers = [_norm(c.name) for c in table.columns]
+
+    personal = [(i, table.columns[i].name, kind) for i, h in enumerate(headers)
+                for kind, pattern in PERSONAL.items() if pattern.match(h)]
+    if personal and not drop_personal:
+        names = ", ".join(f"'{name}' ({kind})" for _i, name, kind in personal)
+        raise PengaduanError(
+            f"{filename}: kolom data pribadi {names} tidak boleh diterbitkan. Hapus kolom itu dari berkas, "
+            "atau impor dengan pilihan buang data pribadi (--buang-data-pribadi / drop_personal=true); "
+            "kolom itu tidak akan disimpan.")
+    skip = {i for i, _name, _kind in personal}
+    found: dict[str, int] = {}
+    for canonical, aliases in ALIASES.items():
+        for i, h in enumerate(headers):
+            if i not in skip and h in aliases and canonical not in found:
+                found[canonical] = i
+    export = Export(filename=filename, shape="case" if "tanggal_masuk" in found else "aggregate",
+                    dropped_columns=[name for _i, name, _kind in personal])
+
+    def cell(row: list[Any], key: str) -> Any:
+        return row[found[key]] if key in found and found[key] < len(row) else None
+
+    if export.shape == "aggregate":
+        if "jumlah" not in found:
+            raise PengaduanError(f"{filename}: tidak dikenali: perlu kolom tanggal masuk (satu baris per pengaduan) "
+                                 "atau kolom jumlah (rekap); kolom yang ada: "
+                                 + ", ".join(c.name for c in table.columns))
+        for r, row in zip(table.source_rows, table.rows):
+            where = f"{filename}, baris {r}"
+            count = cell(row, "jumlah")
+            if not isinstance(count, (int, Decimal)) or count < 0 or int(count) != count:
+                raise PengaduanError(f"{where}, kolom {table.columns[found['jumlah']].name}: jumlah {count!r} "
+                                     "bukan bilangan bulat tidak negatif")
+            export.counts.append({"skpd": str(cell(row, "skpd") or ""), "kategori": str(cell(row, "kategori") or "Lainnya"),
+                                  "status": _status(cell(row, "status"), where), "jumlah": int(count)})
+        return export
+
+    for r, row in zip(table.source_rows, table.rows):
+        where = f"{filename}, baris {r}"
+        masuk = _date(cell(row, "tanggal_masuk"), f"{where}, kolom tanggal masuk")
+        if masuk is None:
+            raise PengaduanError(f"{where}: tanggal masuk kosong")
+        case = Case(tanggal_masuk=masuk,
+                    tanggal_respon=_date(cell(row, "tanggal_respon"), f"{where}, kolom tanggal respon"),
+                    tanggal_selesai=_date(cell(row, "tanggal_selesai"), f"{where}, kolom tanggal selesai"),
+                    status=_status(cell(row, "status"), f"{where}, kolom status"),
+                    kategori=str(cell(row, "kategori") or "Lainnya").strip(),
+                    skpd=str(cell(row, "skpd") or "").strip(),
+                    diteruskan_lapor=_norm(cell(row, "diteruskan_lapor") or "") in _TRUE or kanal == "lapor")
+        for label, later in (("respon", case.tanggal_respon), ("selesai", case.tanggal_selesai)):
+            if later is not None and later < masuk:
+                raise PengaduanError(f"{where}: tanggal {label} {later.isoformat()} sebelum tanggal masuk "
+                                     f"{masuk.isoformat()}")
+        export.cases.append(case)
+    if not export.cases:
+        raise PengaduanError(f"{filename}: tidak ada baris pengaduan")
+    return export
