@@ -2,7 +2,8 @@
 # Sample spreadsheets for the local portal (called by scripts/portal.sh, i.e. `make portal`):
 # serve tests/fixtures/harvest/samples/ on http://127.0.0.1:8765, declare the sample harvest
 # sources of harvesters/samples/*.yaml (Dinkes, Disdukcapil, Bappeda) and harvest them once;
-# import the sample APBG of Gampong Kampung Baru (tests/fixtures/apbdes/).
+# import the sample APBG of Gampong Kampung Baru (tests/fixtures/apbdes/); load 12 months of
+# generated complaint figures per channel (datasets titled [CONTOH], never shown as real data).
 # Idempotent: a second run finds the sources and the spreadsheets unchanged.
 #   scripts/portal-samples.sh          sync + harvest once (starts a temporary server if none runs)
 #   scripts/portal-samples.sh serve    the sample server in the foreground (Procfile "samples:")
@@ -40,6 +41,9 @@ case "${1:-once}" in
         --gampong 11.71.01.2001 --tahun 2025 2>/dev/null | tail -n 1 \
         || say "Sample APBG $f could not be imported (see above)"
     done
+    say "Sample complaint figures (SP4N-LAPOR!, SUWARGA, SMS LPM), labelled [CONTOH]"
+    "$CKAN" -c "$INI" bandaaceh pengaduan contoh \
+      || say "The sample complaint figures could not be loaded (see above)"
     ;;
   *) echo "usage: $0 [once|serve]" >&2; exit 2 ;;
 esac

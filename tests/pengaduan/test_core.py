@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 
 from ckanext.bandaaceh.pengaduan import (PengaduanError, aggregate, load_standards, percentile, read_export,
@@ -27,17 +25,7 @@ CASES = [
 ]
 
 
-def _xlsx(header: list, rows: list[list]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["REKAP LAPORAN SUWARGA TAHUN 2025"])
-    ws.append([])
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+TITLE = "REKAP LAPORAN SUWARGA TAHUN 2025"
 
 
 @pytest.mark.parametrize("start,end,days", [
@@ -64,9 +52,9 @@ def test_nearest_rank_percentile():
     assert percentile(list(range(1, 11)), 90) == 9 and percentile([], 90) is None
 
 
-def test_a_case_export_with_personal_columns_is_refused_naming_them():
+def test_a_case_export_with_personal_columns_is_refused_naming_them(xlsx_export):
     with pytest.raises(PengaduanError) as exc:
-        read_export(_xlsx(HEADER, CASES), "suwarga-2025.xlsx", kanal="suwarga")
+        read_export(xlsx_export(HEADER, CASES, TITLE), "suwarga-2025.xlsx", kanal="suwarga")
     text = str(exc.value)
     assert "suwarga-2025.xlsx" in text and "'Nama Pelapor' (nama)" in text and "'No HP' (telepon)" in text
 
@@ -74,15 +62,15 @@ def test_a_case_export_with_personal_columns_is_refused_naming_them():
 @pytest.mark.parametrize("column,kind", [("NIK", "NIK"), ("Email", "e-mail"), ("Alamat Pelapor", "alamat"),
                                          ("Isi Laporan", "isi pengaduan"), ("Nama", "nama"),
                                          ("Nomor Telepon", "telepon")])
-def test_each_kind_of_personal_column_is_refused(column, kind):
+def test_each_kind_of_personal_column_is_refused(column, kind, xlsx_export):
     header = ["Tanggal Laporan", "Kategori", "Status", column]
     rows = [[D(2025, 7, 7), "Jalan", "Selesai", "data pribadi"]]
     with pytest.raises(PengaduanError, match=f"'{column}' \\({kind}\\)"):
-        read_export(_xlsx(header, rows), "lpm.xlsx", kanal="sms-lpm")
+        read_export(xlsx_export(header, rows, TITLE), "lpm.xlsx", kanal="sms-lpm")
 
 
-def test_dropping_personal_columns_keeps_nothing_of_them():
-    export = read_export(_xlsx(HEADER, CASES), "suwarga-2025.xlsx", kanal="suwarga", drop_personal=True)
+def test_dropping_personal_columns_keeps_nothing_of_them(xlsx_export):
+    export = read_export(xlsx_export(HEADER, CASES, TITLE), "suwarga-2025.xlsx", kanal="suwarga", drop_personal=True)
     assert export.shape == "case" and export.dropped_columns == ["Nama Pelapor", "No HP"]
     assert len(export.cases) == 5
     kept = {v for c in export.cases for v in vars(c).values()}
@@ -91,8 +79,8 @@ def test_dropping_personal_columns_keeps_nothing_of_them():
     assert [c.status for c in export.cases] == ["selesai", "selesai", "selesai", "selesai", "ditindaklanjuti"]
 
 
-def test_aggregates_from_case_rows_match_the_hand_count():
-    export = read_export(_xlsx(HEADER, CASES), "suwarga-2025.xlsx", kanal="suwarga", drop_personal=True)
+def test_aggregates_from_case_rows_match_the_hand_count(xlsx_export):
+    export = read_export(xlsx_export(HEADER, CASES, TITLE), "suwarga-2025.xlsx", kanal="suwarga", drop_personal=True)
     rows = aggregate(export.cases, load_standards()["suwarga"])
     by_month = {r.periode: r for r in rows}
     assert sorted(by_month) == ["2025-03", "2025-05", "2025-07"]
@@ -101,11 +89,22 @@ def test_aggregates_from_case_rows_match_the_hand_count():
     assert (a.median_hari_respon, a.p90_hari_respon) == (Decimal(3), 5)        # days 3, 0, 5
     assert (a.median_hari_selesai, a.p90_hari_selesai) == (Decimal(10), 10)    # days 10, 3, 10
     assert a.persen_sesuai_standar == Decimal("66.7") and a.jumlah_diteruskan_lapor == 1
+    assert (a.jumlah_direspon, a.jumlah_sesuai_standar) == (3, 2)
     b = by_month["2025-03"]
     assert (b.median_hari_respon, b.median_hari_selesai, b.persen_sesuai_standar) == (Decimal(1), Decimal(6), Decimal("100.0"))
     c = by_month["2025-05"]
     assert (c.skpd, c.status, c.median_hari_respon, c.median_hari_selesai, c.p90_hari_selesai) == \
         ("Dinas Kesehatan", "ditindaklanjuti", Decimal(0), None, None)
+
+
+def test_the_monthly_summary_takes_the_median_of_all_complaints_of_the_month(xlsx_export):
+    cases = read_export(xlsx_export(HEADER, CASES + [
+        [6, D(2025, 7, 9), "X", "0", "Banjir", "BPBD", "Selesai", D(2025, 7, 9), D(2025, 7, 9), ""]], TITLE),
+        "suwarga-2025.xlsx", kanal="suwarga", drop_personal=True).cases
+    july = next(r for r in aggregate(cases, load_standards()["suwarga"], per_month_only=True) if r.periode == "2025-07")
+    assert (july.skpd, july.kategori, july.status, july.jumlah) == ("", "", "", 4)
+    assert july.median_hari_respon == Decimal("1.5")  # days 3, 0, 5, 0
+    assert (july.jumlah_direspon, july.jumlah_sesuai_standar, july.persen_sesuai_standar) == (4, 3, Decimal("75.0"))
 
 
 def test_an_aggregate_export_is_read_as_counts():
@@ -116,12 +115,12 @@ def test_an_aggregate_export_is_read_as_counts():
                              {"skpd": "Dinas Kesehatan", "kategori": "Kesehatan", "status": "masuk", "jumlah": 3}]
 
 
-def test_bad_rows_are_named_by_file_row_and_column():
+def test_bad_rows_are_named_by_file_row_and_column(xlsx_export):
     rows = [[D(2025, 7, 7), "Jalan", "Entah", D(2025, 7, 8)]]
     with pytest.raises(PengaduanError, match=r"lpm.xlsx, baris 4, kolom status: status 'Entah' tidak dikenal"):
-        read_export(_xlsx(["Tanggal Laporan", "Kategori", "Status", "Tanggal Tanggapan"], rows), "lpm.xlsx",
+        read_export(xlsx_export(["Tanggal Laporan", "Kategori", "Status", "Tanggal Tanggapan"], rows, TITLE), "lpm.xlsx",
                     kanal="sms-lpm")
     rows = [[D(2025, 7, 7), "Jalan", "Selesai", D(2025, 7, 1)]]
     with pytest.raises(PengaduanError, match="tanggal respon 2025-07-01 sebelum tanggal masuk 2025-07-07"):
-        read_export(_xlsx(["Tanggal Laporan", "Kategori", "Status", "Tanggal Tanggapan"], rows), "lpm.xlsx",
+        read_export(xlsx_export(["Tanggal Laporan", "Kategori", "Status", "Tanggal Tanggapan"], rows, TITLE), "lpm.xlsx",
                     kanal="sms-lpm")

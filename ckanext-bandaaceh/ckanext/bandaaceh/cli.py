@@ -6,6 +6,7 @@ import click
 from ckanext.bandaaceh.apbdes.portal.cli import apbdes_group
 from ckanext.bandaaceh.harvest.cli import harvesters
 from ckanext.bandaaceh.organisations.cli import seed
+from ckanext.bandaaceh.pengaduan.portal.cli import pengaduan_group
 
 __all__ = ["bandaaceh"]
 
@@ -18,3 +19,4 @@ def bandaaceh() -> None:
 bandaaceh.add_command(seed)
 bandaaceh.add_command(apbdes_group, "apbdes")
 bandaaceh.add_command(harvesters)
+bandaaceh.add_command(pengaduan_group, "pengaduan")

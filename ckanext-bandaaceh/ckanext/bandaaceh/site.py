@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh import reference
 
-__all__ = ["N_", "is_empty", "portal_reference", "site_user_name", "site_context", "all_organisations"]
+__all__ = ["N_", "is_empty", "may_create_datasets_in", "portal_reference", "site_user_name", "site_context", "all_organisations"]
 
 #: organization_list returns at most this many organisations with all fields per call.
 ORG_PAGE = 25
@@ -50,3 +50,19 @@ def all_organisations() -> list[dict[str, Any]]:
         orgs += page
         if len(page) < ORG_PAGE:
             return orgs
+
+
+def may_create_datasets_in(context: dict[str, Any], owner_org: str | None, dataset_type: str,
+                           login_message: str, denied_message: str) -> dict[str, Any]:
+    """Auth result: may the context's user create ``dataset_type`` datasets in ``owner_org``
+    (editor or admin there; sysadmins pass before auth functions run)? The messages are shown
+    as they are; ``denied_message`` may name ``{user}``."""
+    user = context.get("user")
+    if not owner_org or not user:
+        return {"success": False, "msg": login_message}
+    try:
+        tk.check_access("package_create", {"user": user, "auth_user_obj": context.get("auth_user_obj")},
+                        {"owner_org": owner_org, "type": dataset_type})
+    except tk.NotAuthorized:
+        return {"success": False, "msg": denied_message.format(user=user)}
+    return {"success": True}

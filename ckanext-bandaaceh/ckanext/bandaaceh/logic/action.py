@@ -6,6 +6,7 @@ from typing import Any
 
 from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
 from ckanext.bandaaceh.organisations import cache as org_cache
+from ckanext.bandaaceh.pengaduan.portal import logic as pengaduan_logic
 
 __all__ = ["get_actions"]
 
@@ -14,6 +15,8 @@ def get_actions() -> dict[str, Callable[..., Any]]:
     return {
         "apbdes_import": apbdes_logic.apbdes_import,
         "apbdes_transparency": apbdes_logic.apbdes_transparency,
+        "pengaduan_import": pengaduan_logic.pengaduan_import,
+        "pengaduan_ringkasan": pengaduan_logic.pengaduan_ringkasan,
         # chained: CKAN's own, answered from memory while nothing changed
         "organization_list": org_cache.organization_list,
     }

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
+from ckanext.bandaaceh.pengaduan.portal import logic as pengaduan_logic
 
 __all__ = ["get_auth_functions"]
 
@@ -13,4 +14,6 @@ def get_auth_functions() -> dict[str, Callable[..., Any]]:
     return {
         "apbdes_import": apbdes_logic.apbdes_import_auth,
         "apbdes_transparency": apbdes_logic.apbdes_transparency_auth,
+        "pengaduan_import": pengaduan_logic.pengaduan_import_auth,
+        "pengaduan_ringkasan": pengaduan_logic.pengaduan_ringkasan_auth,
     }

@@ -33,7 +33,9 @@ class Row:
     median_hari_selesai: Decimal | None   # working days to closure
     p90_hari_selesai: int | None
     persen_sesuai_standar: Decimal | None  # share answered within the standard, of those answered
-    jumlah_diteruskan_lapor: int
+    jumlah_direspon: int | None            # complaints with a first response (None: aggregate export)
+    jumlah_sesuai_standar: int | None      # ... of which within the standard (shares add up exactly)
+    jumlah_diteruskan_lapor: int | None
 
 
 #: (column, DataStore type) of the published table, in order.
@@ -53,11 +55,16 @@ def _median(values: list[int]) -> Decimal | None:
     return Decimal(str(statistics.median(values))) if values else None
 
 
-def aggregate(cases: Iterable[Case], standard: Standard) -> list[Row]:
-    """Monthly rows of one channel's cases, sorted by month, SKPD, category and status."""
+def aggregate(cases: Iterable[Case], standard: Standard, *, per_month_only: bool = False) -> list[Row]:
+    """Monthly rows of one channel's cases, sorted by month, SKPD, category and status.
+
+    ``per_month_only``: one row per month for the whole channel (SKPD, category and status
+    empty), whose medians are those of all the month's complaints (medians do not add up).
+    """
     groups: dict[tuple[str, str, str, str], list[Case]] = defaultdict(list)
     for case in cases:
-        groups[(case.tanggal_masuk.strftime("%Y-%m"), case.skpd, case.kategori, case.status)].append(case)
+        key = ("", "", "") if per_month_only else (case.skpd, case.kategori, case.status)
+        groups[(case.tanggal_masuk.strftime("%Y-%m"), *key)].append(case)
     rows = []
     for (periode, skpd, kategori, status), members in sorted(groups.items()):
         respon = [working_days_between(c.tanggal_masuk, c.tanggal_respon) for c in members if c.tanggal_respon]
@@ -69,6 +76,7 @@ def aggregate(cases: Iterable[Case], standard: Standard) -> list[Row]:
             median_hari_respon=_median(respon), p90_hari_respon=percentile(respon, 90),
             median_hari_selesai=_median(selesai), p90_hari_selesai=percentile(selesai, 90),
             persen_sesuai_standar=(Decimal(100 * within) / len(respon)).quantize(Decimal("0.1")) if respon else None,
+            jumlah_direspon=len(respon), jumlah_sesuai_standar=within,
             jumlah_diteruskan_lapor=sum(1 for c in members if c.diteruskan_lapor)))
     return rows
 

@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh import apbdes
+from ckanext.bandaaceh.site import may_create_datasets_in
 
 from .importer import import_budget
 from .transparency import transparency
@@ -68,17 +69,9 @@ def apbdes_import_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> di
     ``data_dict``: ``owner_org`` (id or name of the gampong organisation). Sysadmins pass
     before this function is called.
     """
-    owner_org = data_dict.get("owner_org")
-    user = context.get("user")
-    if not owner_org or not user:
-        return {"success": False, "msg": tk._("Masuk sebagai operator gampong untuk mengimpor APBG")}
-    try:
-        tk.check_access("package_create", {"user": user, "auth_user_obj": context.get("auth_user_obj")},
-                        {"owner_org": owner_org, "type": "apbdes"})
-    except tk.NotAuthorized:
-        return {"success": False, "msg": tk._("Pengguna {user} bukan operator (editor/admin) gampong ini").format(
-            user=user)}
-    return {"success": True}
+    return may_create_datasets_in(context, data_dict.get("owner_org"), "apbdes",
+                                  tk._("Masuk sebagai operator gampong untuk mengimpor APBG"),
+                                  tk._("Pengguna {user} bukan operator (editor/admin) gampong ini"))
 
 
 @tk.auth_allow_anonymous_access

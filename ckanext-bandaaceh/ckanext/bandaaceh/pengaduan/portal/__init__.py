@@ -1,0 +1,1 @@
+"""Complaint figures on CKAN: the ``pengaduan`` datasets, their import, the /pengaduan page."""

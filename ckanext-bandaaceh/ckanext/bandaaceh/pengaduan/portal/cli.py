@@ -1,0 +1,70 @@
+"""``ckan bandaaceh pengaduan ...``: import a channel's export; load the sample figures."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import click
+from werkzeug.datastructures import FileStorage
+
+from ckanext.bandaaceh.site import site_user_name
+
+from .importer import channel_standards
+from .samples import sample_export
+
+__all__ = ["pengaduan_group"]
+
+
+@click.group("pengaduan", short_help="Complaint channel figures (SP4N-LAPOR!, SUWARGA, SMS LPM)")
+def pengaduan_group() -> None:
+    """Complaint channel figures (SP4N-LAPOR!, SUWARGA, SMS LPM)."""
+
+
+def _run(user: str, data: bytes, filename: str, params: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return tk.get_action("pengaduan_import")({"user": user}, {
+            "upload": FileStorage(io.BytesIO(data), filename=filename), **params})
+    except tk.ValidationError as exc:
+        for key, msgs in exc.error_dict.items():
+            for m in msgs if isinstance(msgs, list) else [msgs]:
+                click.echo(f"{filename} DITOLAK: {key}: {m}", err=True)
+        sys.exit(1)
+    except tk.NotAuthorized as exc:
+        raise click.ClickException(f"{filename}: tidak diizinkan: {exc}") from None
+
+
+@pengaduan_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--kanal", required=True, help="lapor, suwarga or sms-lpm")
+@click.option("--periode", help="YYYY-MM, for an export of counts (it has no dates)")
+@click.option("--buang-data-pribadi", "drop_personal", is_flag=True,
+              help="Leave out personal data columns (otherwise such a file is refused)")
+@click.option("--dry-run", is_flag=True, help="Only read, check and print the computed figures")
+@click.option("--user", "username", help="Act as this user (default: the site user)")
+def import_(file: str, kanal: str, periode: str | None, drop_personal: bool, dry_run: bool,
+            username: str | None) -> None:
+    """Compute the monthly figures of FILE and publish them in the channel's yearly dataset."""
+    with open(file, "rb") as fh:
+        data = fh.read()
+    result = _run(username or site_user_name(), data, os.path.basename(file),
+                  {"kanal": kanal, "periode": periode, "drop_personal": drop_personal, "dry_run": dry_run})
+    if result["kolom_dibuang"]:
+        click.echo(f"Kolom data pribadi dibuang: {', '.join(result['kolom_dibuang'])}")
+    click.echo(f"{result['jumlah_baris']} baris statistik untuk bulan {', '.join(result['bulan'])}")
+    for ds in result["dataset"]:
+        click.echo(f"Diterbitkan: {ds['name']} (sampai {ds['bulan_terakhir']})")
+
+
+@pengaduan_group.command("contoh")
+@click.option("--tahun", type=int, default=lambda: dt.date.today().year - 1, show_default="last year")
+def samples(tahun: int) -> None:
+    """Load 12 months of generated sample figures for every channel (titled [CONTOH])."""
+    user = site_user_name()
+    for kanal in channel_standards():
+        result = _run(user, sample_export(kanal, tahun), f"contoh-{kanal}-{tahun}.xlsx",
+                      {"kanal": kanal, "contoh": True})
+        click.echo(f"{kanal}: {', '.join(d['name'] for d in result['dataset'])}")

@@ -1,0 +1,213 @@
+"""Import a channel's export as the channel's yearly ``pengaduan`` dataset (CLI and API share it).
+
+One dataset per channel and year (``pengaduan-<kanal>-<tahun>``), owned by the SKPD that runs the
+channel (``pengelola`` in ``config/pengaduan/standar-layanan.yaml``), with two tables, each a CSV
+resource and a DataStore table: ``rincian`` (per month, SKPD, category and status) and
+``ringkasan`` (per month, the whole channel). Importing a month again replaces that month; the
+other months stay. Case rows are never stored, only the figures computed from them.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from collections import defaultdict
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from werkzeug.datastructures import FileStorage
+
+from ckanext.bandaaceh import datastore
+from ckanext.bandaaceh.pengaduan import (TABLE_FIELDS, PengaduanError, Row, Standard, aggregate, load_standards,
+                                         read_export)
+from ckanext.bandaaceh.site import site_context, site_user_name
+
+__all__ = ["DATASET_TYPE", "ROLE_FIELD", "MAX_BYTES", "channel_standards", "dataset_name", "import_pengaduan"]
+
+DATASET_TYPE = "pengaduan"
+ROLE_FIELD = "pengaduan_role"
+ROLES = ("rincian", "ringkasan")
+MAX_BYTES = 50 * 1024 * 1024
+PERIODE_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+#: Put before the description of generated sample datasets (never presented as real figures).
+SAMPLE_NOTE = "**DATA CONTOH** — dibangkitkan untuk demonstrasi portal, bukan data pengaduan sebenarnya.\n\n"
+COLUMN_INFO = {
+    "periode": ("Periode (bulan)", "YYYY-MM, bulan pengaduan masuk"),
+    "kanal": ("Kanal", "lapor, suwarga atau sms-lpm"),
+    "skpd": ("SKPD tujuan", "Kosong pada tabel ringkasan"),
+    "kategori": ("Kategori", ""),
+    "status": ("Status", "masuk, diteruskan, ditindaklanjuti, selesai, ditolak"),
+    "jumlah": ("Jumlah pengaduan", ""),
+    "median_hari_respon": ("Median hari kerja sampai respon pertama", ""),
+    "p90_hari_respon": ("Persentil ke-90 hari kerja sampai respon pertama", "peringkat terdekat"),
+    "median_hari_selesai": ("Median hari kerja sampai selesai", ""),
+    "p90_hari_selesai": ("Persentil ke-90 hari kerja sampai selesai", "peringkat terdekat"),
+    "persen_sesuai_standar": ("Persen direspon sesuai standar", "dari pengaduan yang sudah direspon"),
+    "jumlah_direspon": ("Jumlah sudah direspon", ""),
+    "jumlah_sesuai_standar": ("Jumlah direspon sesuai standar", ""),
+    "jumlah_diteruskan_lapor": ("Jumlah diteruskan ke SP4N-LAPOR!", ""),
+}
+
+
+def channel_standards() -> dict[str, Standard]:
+    return load_standards(tk.config.get("bandaaceh.config_dir") or None)
+
+
+def dataset_name(kanal: str, tahun: int) -> str:
+    return f"pengaduan-{kanal}-{tahun}"
+
+
+def _read_upload(upload: Any) -> tuple[bytes, str]:
+    if upload is None or not (hasattr(upload, "read") or hasattr(upload, "stream")):
+        raise tk.ValidationError({"upload": [tk._("Berkas ekspor kanal wajib diunggah (field 'upload')")]})
+    stream = getattr(upload, "stream", upload)
+    filename = os.path.basename(getattr(upload, "filename", None) or "pengaduan")
+    data = stream.read(MAX_BYTES + 1)
+    if not data:
+        raise tk.ValidationError({"upload": [tk._("Berkas {name} kosong").format(name=filename)]})
+    if len(data) > MAX_BYTES:
+        raise tk.ValidationError({"upload": [tk._("Berkas {name} terlalu besar (maksimum 50 MB)").format(name=filename)]})
+    return data, filename
+
+
+def _rows_from_counts(counts: list[dict[str, Any]], kanal: str, periode: str) -> list[Row]:
+    merged: dict[tuple[str, str, str], int] = defaultdict(int)
+    for c in counts:
+        merged[(c["skpd"], c["kategori"], c["status"])] += c["jumlah"]
+    return [Row(periode, kanal, skpd, kategori, status, n, None, None, None, None, None, None, None, None)
+            for (skpd, kategori, status), n in sorted(merged.items())]
+
+
+def _summary_from_rows(rows: list[Row], kanal: str) -> list[Row]:
+    by_month: dict[str, int] = defaultdict(int)
+    for r in rows:
+        by_month[r.periode] += r.jumlah
+    return [Row(p, kanal, "", "", "", n, None, None, None, None, None, None, None, None) for p, n in sorted(by_month.items())]
+
+
+def _table_rows(pkg: dict[str, Any] | None, role: str) -> list[dict[str, Any]]:
+    res = next((r for r in (pkg or {}).get("resources", []) if r.get(ROLE_FIELD) == role and r.get("datastore_active")),
+               None)
+    if res is None:
+        return []
+    out = tk.get_action("datastore_search")(site_context(), {"resource_id": res["id"], "limit": 100000, "sort": "_id"})
+    names = [f for f, _t in TABLE_FIELDS]
+    return [{k: rec.get(k) for k in names} for rec in out["records"]]
+
+
+def _record(row: Row) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(row).items()}
+
+
+def _csv(records: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=[f for f, _t in TABLE_FIELDS], lineterminator="\n")
+    writer.writeheader()
+    for rec in records:
+        writer.writerow({k: "" if v is None else v for k, v in rec.items()})
+    return buf.getvalue().encode("utf-8")
+
+
+def _fields() -> list[dict[str, Any]]:
+    return [{"id": c, "type": t, "info": {"label": COLUMN_INFO[c][0], "notes": COLUMN_INFO[c][1]}}
+            for c, t in TABLE_FIELDS]
+
+
+def import_pengaduan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Check an export and (unless ``dry_run``) publish its months in the channel's yearly dataset."""
+    standards = channel_standards()
+    kanal = str(data_dict.get("kanal") or "").strip().lower()
+    if kanal not in standards:
+        raise tk.ValidationError({"kanal": [tk._("Kanal '{value}' tidak dikenal; pilih salah satu: {choices}").format(
+            value=kanal, choices=", ".join(standards))]})
+    standard = standards[kanal]
+    try:
+        org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": standard.pengelola})
+    except tk.ObjectNotFound:
+        raise tk.ValidationError({"kanal": [tk._("Organisasi pengelola {org} belum ada (jalankan ckan bandaaceh seed)").format(
+            org=standard.pengelola)]}) from None
+    tk.check_access("pengaduan_import", context, {"owner_org": org["id"]})
+    data, filename = _read_upload(data_dict.get("upload"))
+    try:
+        export = read_export(data, filename, kanal=kanal, drop_personal=tk.asbool(data_dict.get("drop_personal")))
+    except PengaduanError as exc:
+        raise tk.ValidationError({"upload": [str(exc)]}) from None
+    if export.shape == "case":
+        rows = aggregate(export.cases, standard)
+        summary = aggregate(export.cases, standard, per_month_only=True)
+    else:
+        periode = str(data_dict.get("periode") or "").strip()
+        if not PERIODE_RE.match(periode):
+            raise tk.ValidationError({"periode": [tk._(
+                "{name} berisi rekap jumlah tanpa tanggal: berikan parameter periode (YYYY-MM, "
+                "mis. 2025-07)").format(name=filename)]})
+        rows = _rows_from_counts(export.counts, kanal, periode)
+        summary = _summary_from_rows(rows, kanal)
+    years = sorted({int(r.periode[:4]) for r in rows})
+    result: dict[str, Any] = {"file": filename, "kanal": kanal, "bentuk": export.shape,
+                              "kolom_dibuang": export.dropped_columns, "bulan": sorted({r.periode for r in rows}),
+                              "baris": [_record(r) for r in rows[:500]], "jumlah_baris": len(rows),
+                              "dry_run": tk.asbool(data_dict.get("dry_run")), "dataset": []}
+    if result["dry_run"]:
+        return result
+    user = context.get("user") or site_user_name()
+    for year in years:
+        new = {"rincian": [_record(r) for r in rows if r.periode.startswith(f"{year}-")],
+               "ringkasan": [_record(r) for r in summary if r.periode.startswith(f"{year}-")]}
+        result["dataset"].append(_publish(user, org, standard, year, new, sample=tk.asbool(data_dict.get("contoh"))))
+    return result
+
+
+def _publish(user: str, org: dict[str, Any], standard: Standard, year: int,
+             new: dict[str, list[dict[str, Any]]], sample: bool = False) -> dict[str, Any]:
+    name = dataset_name(standard.kanal, year)
+    try:
+        existing = tk.get_action("package_show")({"ignore_auth": True}, {"id": name})
+    except tk.ObjectNotFound:
+        existing = None
+    if existing is not None and (existing.get("type") != DATASET_TYPE or existing.get("owner_org") != org["id"]):
+        raise tk.ValidationError({"name": [tk._("Dataset {name} sudah ada tetapi bukan statistik pengaduan milik {org}").format(
+            name=name, org=org.get("title") or org["name"])]})
+    months = {rec["periode"] for rec in new["rincian"]} | {rec["periode"] for rec in new["ringkasan"]}
+    tables = {}
+    for role in ROLES:
+        kept = [rec for rec in _table_rows(existing, role) if rec["periode"] not in months]
+        tables[role] = sorted(kept + new[role], key=lambda r: (r["periode"], r["skpd"] or "", r["kategori"] or "",
+                                                               r["status"] or ""))
+    latest = max(rec["periode"] for rec in tables["rincian"])
+    label = {"rincian": "per bulan, SKPD, kategori dan status", "ringkasan": "per bulan, seluruh kanal"}
+    resources = []
+    for role in ROLES:
+        res = {"name": f"Statistik {standard.nama} {year} ({label[role]})",
+               "description": ("Dihitung oleh portal dari ekspor kanal; tanpa identitas pelapor dan tanpa isi "
+                               "pengaduan. Hari = hari kerja (tanpa libur nasional dan cuti bersama)."),
+               "format": "CSV", ROLE_FIELD: role, datastore.LOADER_FIELD: datastore.LOADER_NAME,
+               "upload": FileStorage(io.BytesIO(_csv(tables[role])), filename=f"{name}-{role}.csv",
+                                     content_type="text/csv")}
+        old = next((r for r in (existing or {}).get("resources", []) if r.get(ROLE_FIELD) == role), None)
+        if old:
+            res["id"] = old["id"]
+        resources.append(res)
+    pkg = {"type": DATASET_TYPE, "name": name, "owner_org": org["id"], "kanal": standard.kanal, "tahun": str(year),
+           "title": ("[CONTOH] " if sample else "") + f"Statistik Pengaduan {standard.nama} Tahun {year}",
+           "notes": (SAMPLE_NOTE if sample else "") + (f"Jumlah dan kecepatan penanganan pengaduan yang masuk melalui {standard.nama}, per bulan, "
+                     f"SKPD, kategori dan status. Standar layanan: respon {standard.respon_hari_kerja} hari kerja, "
+                     f"tindak lanjut {standard.selesai_hari_kerja} hari kerja ({standard.sumber})."),
+           "standar_layanan": f"respon {standard.respon_hari_kerja} / selesai {standard.selesai_hari_kerja} hari kerja",
+           "bulan_terakhir": latest, "tag_string": "pengaduan," + standard.kanal,
+           "diimpor_pada": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+           "resources": resources}
+    ctx = {"user": user, "ignore_auth": True}
+    if existing is None:  # files are attached by package_update (package_create does not take uploads)
+        existing = tk.get_action("package_create")(dict(ctx), {k: v for k, v in pkg.items() if k != "resources"})
+    saved = tk.get_action("package_update")(dict(ctx), dict(pkg, id=existing["id"]))
+    for role in ROLES:
+        res_id = next(r["id"] for r in saved["resources"] if r.get(ROLE_FIELD) == role)
+        datastore.replace_table(res_id, _fields(), tables[role], context=site_context(user))
+    return {"name": saved["name"], "bulan_terakhir": latest, "jumlah_baris": len(tables["rincian"])}
+
+

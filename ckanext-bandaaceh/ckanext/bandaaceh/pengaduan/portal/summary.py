@@ -1,0 +1,60 @@
+"""``pengaduan_ringkasan``: the figures of the /pengaduan page, read from the search index and the
+DataStore tables of the ``pengaduan`` datasets (never from files)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.bandaaceh.site import site_context
+
+from .importer import DATASET_TYPE, ROLE_FIELD, channel_standards
+
+__all__ = ["ringkasan"]
+
+
+def _records(resource_id: str) -> list[dict[str, Any]]:
+    return tk.get_action("datastore_search")(site_context(), {"resource_id": resource_id, "limit": 100000})["records"]
+
+
+def _share(sesuai: int, direspon: int) -> str | None:
+    return str((Decimal(100 * sesuai) / direspon).quantize(Decimal("0.1"))) if direspon else None
+
+
+def ringkasan(tahun: int | None = None) -> dict[str, Any]:
+    """Per month and channel, and per SKPD: complaints in and closed, median days, share within standard."""
+    fq = f"+dataset_type:{DATASET_TYPE}" + (f" +tahun:{tahun}" if tahun else "")
+    found = tk.get_action("package_search")({}, {"fq": fq, "rows": 1000, "sort": "name asc"})
+    months: dict[tuple[str, str], dict[str, Any]] = {}
+    skpd: dict[str, dict[str, int]] = defaultdict(lambda: {"jumlah": 0, "direspon": 0, "sesuai": 0})
+    datasets = []
+    for pkg in found["results"]:
+        datasets.append({"name": pkg["name"], "title": pkg["title"], "kanal": pkg.get("kanal"),
+                         "bulan_terakhir": pkg.get("bulan_terakhir")})
+        by_role = {r.get(ROLE_FIELD): r for r in pkg.get("resources", []) if r.get("datastore_active")}
+        if "ringkasan" in by_role:
+            for rec in _records(by_role["ringkasan"]["id"]):
+                months[(rec["periode"], rec["kanal"])] = {
+                    "periode": rec["periode"], "kanal": rec["kanal"], "masuk": rec["jumlah"], "selesai": 0,
+                    "median_hari_respon": rec["median_hari_respon"],
+                    "persen_sesuai_standar": rec["persen_sesuai_standar"]}
+        if "rincian" in by_role:
+            for rec in _records(by_role["rincian"]["id"]):
+                month = months.get((rec["periode"], rec["kanal"]))
+                if month is not None and rec["status"] == "selesai":
+                    month["selesai"] += rec["jumlah"]
+                s = skpd[rec["skpd"] or "-"]
+                s["jumlah"] += rec["jumlah"]
+                s["direspon"] += rec["jumlah_direspon"] or 0
+                s["sesuai"] += rec["jumlah_sesuai_standar"] or 0
+    ranking = sorted(({"skpd": k, "jumlah": v["jumlah"], "persen_sesuai_standar": _share(v["sesuai"], v["direspon"])}
+                      for k, v in skpd.items()),
+                     key=lambda r: (-(Decimal(r["persen_sesuai_standar"]) if r["persen_sesuai_standar"] else -1),
+                                    -r["jumlah"], r["skpd"]))
+    standards = channel_standards()
+    return {"tahun": tahun, "bulan": [months[k] for k in sorted(months)], "skpd": ranking, "dataset": datasets,
+            "kanal": {k: {"nama": s.nama, "respon_hari_kerja": s.respon_hari_kerja,
+                          "selesai_hari_kerja": s.selesai_hari_kerja, "sumber": s.sumber, "url": s.url}
+                      for k, s in standards.items()}}
