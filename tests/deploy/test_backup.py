@@ -70,16 +70,17 @@ def api(base: str, action: str, **params: Any) -> Any:
 def test_backup_and_restore_round_trip(skpd_org: Any, satu_data: dict[str, Any], test_ini: Path,
                                        tmp_path: Path, scratch_ini: Path,
                                        gunicorn: Callable[..., str]) -> None:
+    admin = {"user": factories.Sysadmin()["name"]}
     org = skpd_org()
     datasets = [factories.Dataset(owner_org=org["id"], title=f"Data {i}", **satu_data) for i in range(3)]
-    upload = tk.get_action("resource_create")({"ignore_auth": True, "user": ""}, {
+    upload = tk.get_action("resource_create")(dict(admin), {
         "package_id": datasets[0]["id"], "name": "Penduduk", "format": "CSV",
         "upload": FileStorage(io.BytesIO(CSV), filename="penduduk.csv")})
-    table = tk.get_action("datastore_create")({"ignore_auth": True}, {
+    table = tk.get_action("datastore_create")(dict(admin), {
         "resource": {"package_id": datasets[1]["id"], "name": "Tabel"},
         "fields": [{"id": "kecamatan", "type": "text"}, {"id": "jumlah", "type": "int"}],
         "records": ROWS, "force": True})
-    before = {d["id"]: tk.get_action("package_show")({"ignore_auth": True}, {"id": d["id"]})
+    before = {d["id"]: tk.get_action("package_show")({}, {"id": d["id"]})
               for d in datasets}
     assert tk.get_action("package_search")({}, {"q": "*:*"})["count"] == len(datasets)
 

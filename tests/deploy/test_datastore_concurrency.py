@@ -36,7 +36,7 @@ def test_concurrent_datastore_search_has_no_errors(skpd_org: Any, satu_data: dic
                                                    gunicorn: Callable[..., str], test_ini: Path) -> None:
     org = skpd_org()
     dataset = factories.Dataset(owner_org=org["id"], **satu_data)
-    table = tk.get_action("datastore_create")({"ignore_auth": True}, {
+    table = tk.get_action("datastore_create")({"user": factories.Sysadmin()["name"]}, {
         "resource": {"package_id": dataset["id"], "name": "penduduk"},
         "fields": [{"id": "kecamatan", "type": "text"}, {"id": "jumlah", "type": "int"}],
         "records": ROWS, "force": True})
