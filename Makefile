@@ -21,11 +21,11 @@ stop:  ## stop everything the portal and the tests started
 	@-pkill -f 'honcho -d $(CURDIR) -f $(CURDIR)/Procfile start' ; scripts/services.sh stop
 
 backup:  ## back up both databases, the file store and ckan.ini into var/backups/<timestamp>/
-	@scripts/bootstrap.sh >/dev/null && scripts/services.sh start >/dev/null && .venv/bin/python scripts/backup.py backup
+	@scripts/bootstrap.sh >/dev/null && scripts/services.sh start >/dev/null && .venv/bin/python deploy/backup.py backup
 
 restore:  ## restore BACKUP=var/backups/<timestamp> into an empty stack, then rebuild the search index
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp>" >&2; exit 2; }
-	@scripts/bootstrap.sh >/dev/null && scripts/services.sh start >/dev/null && .venv/bin/python scripts/backup.py restore "$(BACKUP)"
+	@scripts/bootstrap.sh >/dev/null && scripts/services.sh start >/dev/null && .venv/bin/python deploy/backup.py restore "$(BACKUP)"
 
 bench:  ## run the benchmarks (prints ratios against their baselines)
 	@scripts/bench.sh

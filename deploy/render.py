@@ -9,13 +9,13 @@ Writes ``OUT/nginx/bandaaceh.conf`` and ``OUT/systemd/*.service|*.timer`` from t
 templates beside this file, filling in the paths of this checkout and of its virtualenv (the
 Python running this script), and from the ini file: the upload limit (``MAX_CONTENT_LENGTH``,
 which becomes nginx's ``client_max_body_size``), the static file folders (``ckan.storage_path``
-/ ``ckan.webassets.path``) and the server name (``ckan.site_url``). README "Production" says
+/ ``ckan.webassets.path``) and the server name (``ckan.site_url``), with CKAN's ``CKAN_*``
+environment overrides applied (deploy/ckanconfig.py). README "Production" says
 where the files go. tests/deploy/test_nginx.py renders the site onto a loopback port.
 """
 from __future__ import annotations
 
 import argparse
-import configparser
 import os
 import sys
 from pathlib import Path
@@ -24,28 +24,16 @@ from urllib.parse import urlsplit
 import ckan
 import ckanext.bandaaceh
 
+import ckanconfig  # deploy/ckanconfig.py, beside this script
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-
-
-def ini_options(ini: Path) -> dict[str, str]:
-    """The [app:main] options of ``ini``, following CKAN's ``use = config:`` chain."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keep MAX_CONTENT_LENGTH's case
-    parser.read(ini)
-    options = dict(parser["app:main"]) if parser.has_section("app:main") else {}
-    use = options.get("use", "")
-    if use.startswith("config:"):
-        parent = (ini.parent / use.removeprefix("config:")).resolve()
-        options = {**ini_options(parent), **options}
-    here = str(ini.parent)
-    return {k: v.replace("%(here)s", here) for k, v in options.items()}
 
 
 def values(ini: Path, listen: str, server_name: str | None, upstream: str, user: str,
            cache: str) -> dict[str, str]:
     """The placeholders of the templates and what they become."""
-    opts = ini_options(ini)
+    opts = ckanconfig.load(ini)
     storage = opts.get("ckan.storage_path", "")
     webassets = opts.get("ckan.webassets.path") or os.path.join(storage, "webassets")
     if os.path.basename(webassets.rstrip("/")) != "webassets":

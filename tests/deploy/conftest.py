@@ -75,10 +75,12 @@ def test_ini(request: pytest.FixtureRequest) -> Path:
 def gunicorn(tmp_path: Path) -> Iterator[Callable[..., str]]:
     """Start the portal's gunicorn on an ini file (request this fixture *after* the data
     fixtures: a running server would hold locks that clean_db waits for); returns its URL.
-    Everything started is stopped at teardown."""
+    ``env`` is added to and ``unset`` removed from this process's environment (which carries
+    scripts/test.sh's CKAN_* test-slot overrides). Everything started is stopped at teardown."""
     procs: list[subprocess.Popen] = []
 
-    def start(ini: Path, workers: int = 1, threads: int = 4, **env: str) -> str:
+    def start(ini: Path, workers: int = 1, threads: int = 4, unset: tuple[str, ...] = (),
+              **env: str) -> str:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         log = tmp_path / f"gunicorn-{port}.log"
@@ -86,6 +88,8 @@ def gunicorn(tmp_path: Path) -> Iterator[Callable[..., str]]:
                        BANDAACEH_WEB_BIND=f"127.0.0.1:{port}", BANDAACEH_WEB_WORKERS=str(workers),
                        BANDAACEH_WEB_THREADS=str(threads))
         environ.update(env)
+        for name in unset:
+            environ.pop(name, None)
         with open(log, "wb") as out:
             proc = subprocess.Popen([str(GUNICORN), "-c", str(REPO / "deploy" / "gunicorn.conf.py"),
                                      "deploy.wsgi:application"], cwd=REPO, env=environ,

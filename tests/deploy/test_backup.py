@@ -1,4 +1,4 @@
-"""Backup round trip (issue 10 item 6): scripts/backup.py (`make backup` / `make restore`) backs up
+"""Backup round trip (issue 10 item 6): deploy/backup.py (`make backup` / `make restore`) backs up
 the test stack, restores it into scratch databases and a scratch file store (never the test or
 portal databases), and the restored portal, served by gunicorn after the Solr reindex, has the
 same search counts, dataset dicts, files and DataStore sums. Solr has no scratch core: the
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,10 @@ pytestmark = pytest.mark.usefixtures("portal", "clean_datastore")
 
 SCRATCH = {"ckan": "bandaaceh_restore_scratch", "datastore": "bandaaceh_restore_scratch_ds"}
 CSV = "kecamatan,jumlah\nBaiturrahman,37800\nKuta Alam,51200\nMeuraxa,22300\n".encode()
+#: CKAN's environment overrides of scripts/test.sh's test slots: they would win over the
+#: scratch ini, so the restore and the restored server run without them.
+SLOT_ENV = ("CKAN_SQLALCHEMY_URL", "CKAN_DATASTORE_WRITE_URL", "CKAN_DATASTORE_READ_URL",
+            "CKAN_STORAGE_PATH")
 ROWS = [{"kecamatan": f"Kecamatan {i}", "jumlah": i * 100} for i in range(1, 21)]
 
 
@@ -53,9 +58,14 @@ def scratch_ini(tmp_path: Path, test_ini: Path) -> Iterator[Path]:
     drop_scratch()
 
 
-def backup_tool(*args: str) -> str:
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "backup.py"), *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=600)
+def backup_tool(*args: str, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    return subprocess.run([sys.executable, str(REPO / "deploy" / "backup.py"), *args], cwd=REPO,
+                          env=env, capture_output=True, text=True, timeout=600)
+
+
+def backup_ok(*args: str, unset: tuple[str, ...] = ()) -> str:
+    proc = backup_tool(*args, unset=unset)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     return proc.stdout
 
@@ -84,16 +94,16 @@ def test_backup_and_restore_round_trip(skpd_org: Any, satu_data: dict[str, Any],
               for d in datasets}
     assert tk.get_action("package_search")({}, {"q": "*:*"})["count"] == len(datasets)
 
-    out = backup_tool("backup", "--ini", str(test_ini), "--dest", str(tmp_path / "backups"))
+    out = backup_ok("backup", "--ini", str(test_ini), "--dest", str(tmp_path / "backups"))
     folder = Path(out.strip().splitlines()[-1].removeprefix("Backup written to "))
     assert {p.name for p in folder.iterdir()} >= {"ckan.dump", "datastore.dump", "storage.tar.gz",
                                                  "config", "manifest.json"}
     search.clear_all()  # the reindex of the restore must bring every hit back
     assert tk.get_action("package_search")({}, {"q": "*:*"})["count"] == 0
 
-    backup_tool("restore", str(folder), "--ini", str(scratch_ini))
+    backup_ok("restore", str(folder), "--ini", str(scratch_ini), unset=SLOT_ENV)
     # The test site URL, so that the restored dicts can be compared as they are.
-    url = gunicorn(scratch_ini, CKAN_SITE_URL="http://test.ckan.net")
+    url = gunicorn(scratch_ini, unset=SLOT_ENV, CKAN_SITE_URL="http://test.ckan.net")
 
     assert api(url, "package_search", q="*:*")["count"] == len(datasets)
     for dataset_id, expected in before.items():
@@ -107,9 +117,8 @@ def test_backup_and_restore_round_trip(skpd_org: Any, satu_data: dict[str, Any],
 
 
 def test_restore_refuses_a_stack_that_is_not_empty(test_ini: Path, tmp_path: Path) -> None:
-    out = backup_tool("backup", "--ini", str(test_ini), "--dest", str(tmp_path / "backups"))
+    out = backup_ok("backup", "--ini", str(test_ini), "--dest", str(tmp_path / "backups"))
     folder = out.strip().splitlines()[-1].removeprefix("Backup written to ")
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "backup.py"), "restore", folder,
-                           "--ini", str(test_ini)], cwd=REPO, capture_output=True, text=True, timeout=300)
+    proc = backup_tool("restore", folder, "--ini", str(test_ini))
     assert proc.returncode != 0
     assert "is not empty" in proc.stderr and "restore goes into an empty stack only" in proc.stderr

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Back up the portal, or restore a backup into an empty stack (`make backup`, `make restore`).
 
-    .venv/bin/python scripts/backup.py backup  [--ini ckan.ini] [--dest var/backups]
-    .venv/bin/python scripts/backup.py restore BACKUP_DIR [--ini ckan.ini]
+    .venv/bin/python deploy/backup.py backup  [--ini ckan.ini] [--dest var/backups]
+    .venv/bin/python deploy/backup.py restore BACKUP_DIR [--ini ckan.ini]
 
 A backup is a folder ``<dest>/<UTC timestamp>/`` with
 
@@ -22,6 +22,8 @@ or have no tables, and its storage folder absent or empty. It restores the dumps
 Solr index (``ckan search-index rebuild``). Without ``--ini`` or with a missing one, the
 backup's own ckan.ini is put in place first. Creating databases and setting permissions need
 PostgreSQL's administrator: run as root (``runuser -u postgres``) or as ``postgres``.
+Like ``ckan`` itself, it applies the ``CKAN_SQLALCHEMY_URL``, ``CKAN_STORAGE_PATH``, ...
+environment variables over the ini file (deploy/ckanconfig.py).
 """
 from __future__ import annotations
 
@@ -39,15 +41,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import ckan
-from ckan.cli import CKANConfigLoader
+
+import ckanconfig  # deploy/ckanconfig.py, beside this script
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-
-
-def config(ini: Path) -> Any:
-    """The CKAN configuration of ``ini`` (CKAN's own loader: ``use =`` chains, ``%(here)s``)."""
-    return CKANConfigLoader(str(ini)).get_config()
 
 
 def ini_chain(ini: Path) -> list[Path]:
@@ -81,7 +79,7 @@ def database_name(url: str) -> str:
 
 
 def backup(ini: Path, dest: Path) -> Path:
-    conf = config(ini)
+    conf = ckanconfig.load(ini)
     folder = dest / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     folder.mkdir(parents=True)
     folder.chmod(0o700)  # passwords (ini, dumps of the user table)
@@ -141,7 +139,7 @@ def restore(folder: Path, ini: Path) -> None:
         if not ini.exists():
             shutil.copy2(folder / "config" / manifest["ini_name"], ini)
         print(f"Configuration restored to {ini}")
-    conf = config(ini)
+    conf = ckanconfig.load(ini)
     urls = {"ckan": conf["sqlalchemy.url"], "datastore": conf["ckan.datastore.write_url"]}
     storage = Path(conf["ckan.storage_path"])
     if storage.exists() and any(storage.iterdir()):
