@@ -14,7 +14,8 @@ The mix: package_search with facets, package_show, apbdes_transparency, datastor
 /dataset/, /transparansi-apbg and /organization/. The dataset and the DataStore resource are
 picked from the portal itself at start (the samples `make portal` harvests). Read-only: it
 creates nothing. Stdlib only (threads + urllib). If no portal answers, it says so and exits 0,
-so `make bench` without a running portal still completes.
+so `make bench` without a running portal still completes. ``--exclude ENDPOINT`` leaves one
+out (to see how the server scales apart from one expensive page).
 """
 from __future__ import annotations
 
@@ -145,6 +146,8 @@ def main() -> int:
     parser.add_argument("--url", default="http://127.0.0.1:5000")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--exclude", action="append", default=[], metavar="ENDPOINT",
+                        help="leave an endpoint of the mix out (e.g. /organization/); repeatable")
     args = parser.parse_args()
     base = args.url.rstrip("/")
     try:
@@ -153,7 +156,7 @@ def main() -> int:
         print(f"serve_load: no portal answers at {base} ({e}); start it with `make portal`. "
               "Skipped.")
         return 0
-    mix = build_mix(base)
+    mix = [(name, url) for name, url in build_mix(base) if name not in args.exclude]
     server = urllib.request.urlopen(f"{base}/").headers.get("Server", "?")
     print(f"serve_load against {base} (Server: {server}), {len(mix)} endpoints, "
           f"{args.seconds:.0f} s per phase")
