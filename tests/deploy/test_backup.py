@@ -26,7 +26,9 @@ from .conftest import REPO, child_ini, http
 
 pytestmark = pytest.mark.usefixtures("portal", "clean_datastore")
 
-SCRATCH = {"ckan": "bandaaceh_restore_scratch", "datastore": "bandaaceh_restore_scratch_ds"}
+#: Scratch databases of the restore, one pair per test slot (scripts/test.sh BANDAACEH_TEST_SLOT).
+_SLOT = os.environ.get("BANDAACEH_TEST_SLOT", "")
+SCRATCH = {"ckan": f"bandaaceh_restore_scratch{_SLOT}", "datastore": f"bandaaceh_restore_scratch{_SLOT}_ds"}
 CSV = "kecamatan,jumlah\nBaiturrahman,37800\nKuta Alam,51200\nMeuraxa,22300\n".encode()
 #: CKAN's environment overrides of scripts/test.sh's test slots: they would win over the
 #: scratch ini, so the restore and the restored server run without them.
