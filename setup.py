@@ -35,6 +35,7 @@ setup(
         "ckan.plugins": [
             "bandaaceh = ckanext.bandaaceh.plugin:BandaAcehPlugin",
             "bandaaceh_spreadsheet_harvester = ckanext.bandaaceh.harvest.plugin:SpreadsheetHarvester",
+            "bandaaceh_datastore = ckanext.bandaaceh.datastore_backend:DatastoreBackendPlugin",
         ],
         "ckan.rdf.profiles": [
             "bandaaceh_satudata = ckanext.bandaaceh.satudata.dcat:SatuDataProfile",

@@ -3,7 +3,8 @@
 # Redis, libmagic) and the Python virtualenv (.venv) with CKAN 2.12 and the extensions.
 # Idempotent: a second run checks and returns in a second or two.
 #   scripts/bootstrap.sh            portal dependencies
-#   scripts/bootstrap.sh --test     plus what the test suite needs (Chromium for browser tests)
+#   scripts/bootstrap.sh --test     plus what the test suite needs (Chromium for browser tests,
+#                                   nginx for the deploy/ site test)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -11,7 +12,7 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 pkgs=(postgresql-15 postgresql-contrib redis-server libmagic1 curl)
-[ $want_test = 1 ] && pkgs+=(chromium)
+[ $want_test = 1 ] && pkgs+=(chromium nginx)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

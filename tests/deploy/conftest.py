@@ -1,0 +1,117 @@
+"""Fixtures of the serving tests: the portal's real gunicorn (deploy/gunicorn.conf.py on
+deploy/wsgi.py) started on the test configuration, and the DataStore emptied first."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 120) -> None:
+    """Poll ``url`` until it answers 200; fail with the process's log if it exits or times out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[0]} exited ({proc.returncode}): {log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s: {log.read_text()[-3000:]}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def child_ini(tmp_path: Path, parent: Path, **options: str) -> Path:
+    """An ini file that is ``parent`` plus ``options`` (CKAN's ``use = config:`` chaining)."""
+    lines = ["[app:main]", f"use = config:{parent}"] + [f"{k} = {v}" for k, v in options.items()]
+    path = tmp_path / "child.ini"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def clean_datastore(portal: None) -> None:
+    """Empty DataStore database (tables of earlier tests dropped)."""
+    from ckanext.datastore.tests import helpers as ds_helpers
+
+    engine = ds_helpers.db.get_write_engine()
+    ds_helpers.rebuild_all_dbs(ds_helpers.orm.scoped_session(ds_helpers.orm.sessionmaker(bind=engine)))
+
+
+@pytest.fixture
+def test_ini(request: pytest.FixtureRequest) -> Path:
+    return Path(request.config.getoption("ckan_ini")).resolve()
+
+
+@pytest.fixture
+def gunicorn(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Start the portal's gunicorn on an ini file (request this fixture *after* the data
+    fixtures: a running server would hold locks that clean_db waits for); returns its URL.
+    ``env`` is added to and ``unset`` removed from this process's environment (which carries
+    scripts/test.sh's CKAN_* test-slot overrides). Everything started is stopped at teardown."""
+    procs: list[subprocess.Popen] = []
+
+    def start(ini: Path, workers: int = 1, threads: int = 4, unset: tuple[str, ...] = (),
+              **env: str) -> str:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = tmp_path / f"gunicorn-{port}.log"
+        environ = dict(os.environ, CKAN_INI=str(ini), CKAN_SITE_URL=url,
+                       BANDAACEH_WEB_BIND=f"127.0.0.1:{port}", BANDAACEH_WEB_WORKERS=str(workers),
+                       BANDAACEH_WEB_THREADS=str(threads))
+        environ.update(env)
+        for name in unset:
+            environ.pop(name, None)
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([str(GUNICORN), "-c", str(REPO / "deploy" / "gunicorn.conf.py"),
+                                     "deploy.wsgi:application"], cwd=REPO, env=environ,
+                                    stdout=out, stderr=subprocess.STDOUT)
+        procs.append(proc)
+        wait_for(f"{url}/api/3/action/status_show", proc, log)
+        return url
+
+    try:
+        yield start
+    finally:
+        for proc in procs:
+            stop(proc)
+
+
+def http(method: str, url: str, data: bytes | None = None,
+         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP request; returns (status, headers, body) for error statuses too."""
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
