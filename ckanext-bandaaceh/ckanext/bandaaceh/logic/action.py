@@ -6,6 +6,7 @@ from typing import Any
 
 from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
 from ckanext.bandaaceh.organisations import cache as org_cache
+from ckanext.bandaaceh.security import visibility
 
 __all__ = ["get_actions"]
 
@@ -16,4 +17,10 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "apbdes_transparency": apbdes_logic.apbdes_transparency,
         # chained: CKAN's own, answered from memory while nothing changed
         "organization_list": org_cache.organization_list,
+        # chained: private datasets' tags and organisations' members stay private
+        "tag_list": visibility.tag_list,
+        "tag_search": visibility.tag_search,
+        "tag_autocomplete": visibility.tag_autocomplete,
+        "tag_show": visibility.tag_show,
+        "organization_show": visibility.organization_show,
     }

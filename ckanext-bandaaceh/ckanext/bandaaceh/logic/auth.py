@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ckanext.bandaaceh.security import visibility
 from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
 
 __all__ = ["get_auth_functions"]
@@ -13,4 +14,5 @@ def get_auth_functions() -> dict[str, Callable[..., Any]]:
     return {
         "apbdes_import": apbdes_logic.apbdes_import_auth,
         "apbdes_transparency": apbdes_logic.apbdes_transparency_auth,
+        "member_list": visibility.member_list,  # chained: members are shown to members only
     }
