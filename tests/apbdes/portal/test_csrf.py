@@ -33,9 +33,11 @@ def _token(html: str) -> str:
 def log_in(app: Any, username: str) -> None:
     """Log in through the login form: from now on the client carries the session cookie only."""
     form = app.get("/user/login").get_data(as_text=True)
-    resp = app.post("/user/login", data={"login": username, "password": PASSWORD, "_csrf_token": _token(form)},
-                    follow_redirects=False)
+    resp = app.post("/user/login", data={"login": username, "password": PASSWORD, "remember": "63072000",
+                                         "_csrf_token": _token(form)}, follow_redirects=False)
     assert resp.status_code == 302 and "/user/login" not in resp.headers["Location"]  # a failed login is 200
+    remember = [c for c in resp.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert len(remember) == 1 and "SameSite=Lax" in remember[0]  # not sent with cross-site requests
 
 
 def budget(org: dict[str, Any], path: Path = FIXTURES / "penjabaran.xlsx") -> dict[str, Any]:
