@@ -30,17 +30,20 @@ case "${1:-}" in
     ensure_db "${BANDAACEH_TEST_DATASTORE_DB:-datastore_test}" "$DB_USER"
     datastore_permissions "$REPO/test.ini"
     mkdir -p "${CKAN_STORAGE_PATH:-$REPO/var/test-storage}"
+    protect_secrets ""
     ;;
   portal)
     ensure_db ckan_default "$DB_USER"
     ensure_db datastore_default "$DB_USER"
     INI="$REPO/ckan.ini"
+    protect_secrets "$INI"
     if [ ! -f "$INI" ]; then
       say "Generating $INI"
-      "$CKAN" generate config "$INI" >/dev/null
+      (umask 077 && "$CKAN" generate config "$INI" >/dev/null)
     fi
     overlay="$VAR/portal-overrides.ini"
     mkdir -p "$VAR/storage" "$VAR/log"
+    (umask 077 && : > "$overlay")
     sed -e "s|@VAR@|$VAR|g" -e "s|@DB_USER@|$DB_USER|g" -e "s|@DB_PASS@|$DB_PASS|g" \
         -e "s|@DS_RO_USER@|$DS_RO_USER|g" -e "s|@DS_RO_PASS@|$DS_RO_PASS|g" \
         -e "s|@PG_PORT@|$PG_PORT|g" -e "s|@SOLR_PORT@|$SOLR_PORT|g" -e "s|@REDIS_PORT@|$REDIS_PORT|g" \
@@ -52,19 +55,20 @@ case "${1:-}" in
     "$CKAN" db upgrade >/dev/null
     "$CKAN" db upgrade -p harvest >/dev/null
     datastore_permissions "$INI"
-    # Administrator: created once, password kept in var/ (printed by `make portal`).
+    # Administrator: created once, password kept in var/admin-password (0600; `make portal` says
+    # where, never what).
     if ! "$CKAN" user show admin 2>/dev/null | grep -q "name=admin"; then
-      pw="$("$PYTHON" -c 'import secrets;print(secrets.token_urlsafe(12))')"
-      "$CKAN" user add admin email=admin@bandaacehkota.go.id password="$pw" fullname="Administrator Portal" >/dev/null
+      new_admin_password
+      "$CKAN" user add admin email=admin@bandaacehkota.go.id password="$(cat "$ADMIN_PASSWORD_FILE")" \
+        fullname="Administrator Portal" >/dev/null
       "$CKAN" sysadmin add admin >/dev/null
-      echo "$pw" > "$VAR/admin-password"
-      chmod 600 "$VAR/admin-password"
     fi
     # API token the xloader jobs use to write to the DataStore.
     if ! grep -q '^ckanext.xloader.api_token = ey' "$INI"; then
       token="$("$CKAN" user token add admin xloader | tail -n 1 | tr -d '[:space:]')"
       "$CKAN" config-tool "$INI" "ckanext.xloader.api_token=$token" >/dev/null
     fi
+    protect_secrets "$INI"
     say "Seeding organisations"
     "$CKAN" bandaaceh seed
     ;;

@@ -14,15 +14,7 @@ if [ "${1:-}" = "--dev" ]; then export BANDAACEH_WEB_MODE=dev; fi
 if [ -x "$REPO/scripts/portal-samples.sh" ]; then "$REPO/scripts/portal-samples.sh"; fi
 banner() {
   say "Portal ready in $(( $(date +%s) - started ))s"
-  cat <<TXT
-
-  Portal:   http://127.0.0.1:5000   (Bahasa Indonesia; English at /en/)
-  Login:    admin / $(cat "$VAR/admin-password" 2>/dev/null || echo "see $VAR/admin-password")
-  API:      http://127.0.0.1:5000/api/3/action/package_search
-  Solr:     http://127.0.0.1:$SOLR_PORT/solr/ckan
-  Logs:     $VAR/log/    Stop: Ctrl-C, then 'make stop' for PostgreSQL/Redis
-
-TXT
+  portal_banner
 }
 # "Ready" means the web process answers: printed by a watcher while honcho starts the processes.
 ( for _ in $(seq 240); do

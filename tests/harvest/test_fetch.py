@@ -39,6 +39,23 @@ class TestAddresses:
     def test_non_public_addresses_are_refused(self, address: str) -> None:
         assert not address_allowed(ipaddress.ip_address(address), "data.example", 443, self.NO_LIST)
 
+    @pytest.mark.parametrize("address", [
+        "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::a00:1",  # NAT64 of 127.0.0.1, metadata, 10.0.0.1
+        "64:ff9b:1::808:808",                                   # local-use NAT64: refused whatever it embeds
+        "2002:7f00:1::1", "2002:a9fe:a9fe::", "2002:c0a8:101::1",  # 6to4 of 127.0.0.1, metadata, 192.168.1.1
+        "::7f00:1", "::a9fe:a9fe", "::a00:1",                   # IPv4-compatible
+        "::ffff:169.254.169.254",                               # IPv4-mapped
+        "2001:0:4136:e378:8000:63bf:3f57:fefe",                 # Teredo, client 192.168.1.1
+        "2001:0:7f00:1:8000:63bf:f7f7:f7f7",                    # Teredo, server 127.0.0.1
+    ])
+    def test_ipv6_embedding_a_non_public_ipv4_is_refused(self, address: str) -> None:
+        # Python 3.11 calls most of these global; they lead to the embedded IPv4 address.
+        assert not address_allowed(ipaddress.ip_address(address), "data.example", 443, self.NO_LIST)
+
+    @pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::1"])
+    def test_ipv6_embedding_a_public_ipv4_is_allowed(self, address: str) -> None:
+        assert address_allowed(ipaddress.ip_address(address), "data.example", 443, self.NO_LIST)
+
     @pytest.mark.parametrize("address", ["103.10.20.30", "8.8.8.8", "2001:4860:4860::8888"])
     def test_public_addresses_are_allowed(self, address: str) -> None:
         assert address_allowed(ipaddress.ip_address(address), "data.example", 443, self.NO_LIST)
@@ -140,3 +157,35 @@ class TestFetch:
     def test_endless_body_is_cut_at_the_limit(self, server: Any) -> None:
         with pytest.raises(FetchError, match="melebihi batas ukuran 200,000 byte"):
             fetch(server.url("endless"), policy(max_bytes=200_000))
+
+    def test_nat64_address_of_loopback_is_refused_before_connecting(self, server: Any) -> None:
+        port = server.server_address[1]
+        url = f"http://[64:ff9b::7f00:1]:{port}/files/x.csv"
+        with pytest.raises(FetchError, match="ditolak"):
+            fetch(url, policy(allowed=[]))
+
+
+class TestDeadline:
+    """One total deadline per fetch: a server dripping bytes (each byte restarting the socket
+    timeout) cannot hold the fetch. The drip would take 3 s; the deadline is 0.5 s."""
+
+    def test_dripping_body_hits_the_total_deadline(self, server: Any) -> None:
+        server.put("drip.csv", b"a,b\n" + b"1,2\n" * 14)  # 60 bytes, 20 per second
+        url = server.url("drip/drip.csv?every=0.05")
+        with pytest.raises(FetchError) as info:
+            fetch(url, policy(timeout=1, max_seconds=0.5, retries=2))
+        assert str(info.value) == f"{url}: unduhan melebihi batas waktu 0.5 detik"
+        assert server.dripped < 60  # cut off mid-body, not read to the end
+        assert len(server.hits("/drip/")) == 1  # no retry once the time is up
+
+    def test_dripping_headers_hit_the_total_deadline(self, server: Any) -> None:
+        url = server.url("drip-headers?every=0.05")
+        with pytest.raises(FetchError) as info:
+            fetch(url, policy(timeout=1, max_seconds=0.5, retries=2))
+        assert str(info.value) == f"{url}: unduhan melebihi batas waktu 0.5 detik"
+        assert len(server.hits("/drip-headers")) == 1
+
+    def test_retries_stay_within_the_deadline(self, server: Any) -> None:
+        with pytest.raises(FetchError, match="batas waktu 0.5 detik"):
+            fetch(server.url("status/503"), policy(max_seconds=0.5, retries=100, backoff=0.1))
+        assert len(server.hits("/status/503")) < 10  # 0.1 + 0.2 + 0.4 > 0.5: a few attempts only

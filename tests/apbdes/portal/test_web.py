@@ -105,3 +105,16 @@ def test_dataset_page_and_notice_board(app, operator):
     a3 = app.get(f"/apbg/{name}/papan-informasi", query_string={"ukuran": "a3"}).get_data(as_text=True)
     assert "@page { size: A3 portrait" in a3
     app.get("/apbg/tidak-ada/papan-informasi", status=404)
+
+
+def test_cancel_deletes_only_ones_own_staged_upload(app, operator):
+    # "Batal" used to delete any staged upload whose token it was given, whoever asked.
+    org, user = operator()
+    resp = post_file(app, auth(user), org, FIXTURES / "penjabaran.xlsx")
+    token = re.search(r"/apbg/unggah/([A-Za-z0-9_-]+)", resp.headers["Location"]).group(1)
+    staged = Path(tk.config["ckan.storage_path"]) / "apbdes-staging" / token
+    stranger = factories.User()
+    app.post(f"/apbg/unggah/{token}", headers=auth(stranger), data={"batal": "1"}, status=403)
+    assert (staged / "upload.bin").exists()
+    done = app.post(f"/apbg/unggah/{token}", headers=auth(user), data={"batal": "1"}, follow_redirects=False)
+    assert done.status_code == 302 and not staged.exists()

@@ -25,7 +25,7 @@ from .model import (
     format_rupiah,
     summarise,
 )
-from .normalise import CSV_COLUMNS, CSV_FIELDS, budget_rows, to_csv_bytes, write_csv
+from .normalise import CSV_COLUMNS, CSV_FIELDS, budget_rows, csv_row, to_csv_bytes, write_csv
 from .reader import detect_layout, read_budget
 from ..reference import Reference, default_reference_dir
 from ..reference import load_lists as load_reference
@@ -45,6 +45,7 @@ __all__ = [
     "Summary",
     "UnknownLayoutError",
     "budget_rows",
+    "csv_row",
     "default_reference_dir",
     "detect_layout",
     "format_amount",

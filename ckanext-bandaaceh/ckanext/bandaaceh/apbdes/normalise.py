@@ -3,7 +3,8 @@
 Columns (see ``CSV_FIELDS`` and ``README.md``): kode_wilayah, gampong, kecamatan, tahun,
 tahap, kode_rekening, kode_kegiatan, bidang, uraian, anggaran, realisasi, sumber_dana.
 Amounts are plain decimals (``1500000``, ``1234.5``): '.' as decimal point, no thousands
-separator; blank when absent. UTF-8 with a header row.
+separator; blank when absent. UTF-8 with a header row. In the CSV (not in the DataStore) a text
+cell that a spreadsheet would run as a formula gets a leading ``'`` (:func:`spreadsheet.csv_cell`).
 """
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ import os
 from decimal import Decimal
 from typing import IO, Iterable, Iterator
 
+from ..spreadsheet import csv_cell
 from .codes import derived_sumber_dana
 from .model import Budget, format_amount
 
-__all__ = ["CSV_FIELDS", "CSV_COLUMNS", "format_amount", "budget_rows", "write_csv", "to_csv_bytes"]
+__all__ = ["CSV_FIELDS", "CSV_COLUMNS", "TEXT_COLUMNS", "format_amount", "budget_rows", "csv_row", "write_csv",
+           "to_csv_bytes"]
 
 #: (column, DataStore type) in output order.
 CSV_FIELDS: tuple[tuple[str, str], ...] = (
@@ -34,6 +37,13 @@ CSV_FIELDS: tuple[tuple[str, str], ...] = (
     ("sumber_dana", "text"),
 )
 CSV_COLUMNS: tuple[str, ...] = tuple(name for name, _ in CSV_FIELDS)
+#: The text columns, neutralised against formula injection in CSV downloads.
+TEXT_COLUMNS: frozenset[str] = frozenset(name for name, kind in CSV_FIELDS if kind == "text")
+
+
+def csv_row(row: dict[str, str]) -> dict[str, str]:
+    """A row of :func:`budget_rows` as written to a downloaded CSV (text cells through ``csv_cell``)."""
+    return {k: csv_cell(v) if k in TEXT_COLUMNS else v for k, v in row.items()}
 
 
 def budget_rows(budget: Budget) -> Iterator[dict[str, str]]:
@@ -77,7 +87,7 @@ def write_csv(budgets: Budget | Iterable[Budget], out: IO[str] | str | os.PathLi
     n = 0
     for b in budgets:
         for row in budget_rows(b):
-            writer.writerow(row)
+            writer.writerow(csv_row(row))
             n += 1
     return n
 

@@ -7,6 +7,7 @@ from typing import Any
 from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
 from ckanext.bandaaceh.organisations import cache as org_cache
 from ckanext.bandaaceh.pengaduan.portal import logic as pengaduan_logic
+from ckanext.bandaaceh.security import visibility
 
 __all__ = ["get_actions"]
 
@@ -19,4 +20,10 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "pengaduan_ringkasan": pengaduan_logic.pengaduan_ringkasan,
         # chained: CKAN's own, answered from memory while nothing changed
         "organization_list": org_cache.organization_list,
+        # chained: private datasets' tags and organisations' members stay private
+        "tag_list": visibility.tag_list,
+        "tag_search": visibility.tag_search,
+        "tag_autocomplete": visibility.tag_autocomplete,
+        "tag_show": visibility.tag_show,
+        "organization_show": visibility.organization_show,
     }

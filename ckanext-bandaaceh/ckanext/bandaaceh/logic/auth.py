@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ckanext.bandaaceh.security import visibility
 from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
 from ckanext.bandaaceh.pengaduan.portal import logic as pengaduan_logic
 
@@ -16,4 +17,5 @@ def get_auth_functions() -> dict[str, Callable[..., Any]]:
         "apbdes_transparency": apbdes_logic.apbdes_transparency_auth,
         "pengaduan_import": pengaduan_logic.pengaduan_import_auth,
         "pengaduan_ringkasan": pengaduan_logic.pengaduan_ringkasan_auth,
+        "member_list": visibility.member_list,  # chained: members are shown to members only
     }

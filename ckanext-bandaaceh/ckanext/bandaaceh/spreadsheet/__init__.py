@@ -17,7 +17,7 @@ Runtime dependencies: python-calamine, charset-normalizer, olefile.
 from .dates import parse_date
 from .detect import detect_format
 from .errors import SpreadsheetError, cell_ref, column_letter
-from .export import format_value, to_csv
+from .export import csv_cell, format_value, to_csv
 from .numeric import NumberInfo, parse_number, parse_number_info
 from .reader import Sheet, Workbook, read_workbook
 from .tables import Column, Table, extract_tables
@@ -37,6 +37,7 @@ __all__ = [
     "extract_tables",
     "to_csv",
     "format_value",
+    "csv_cell",
     "cell_ref",
     "column_letter",
 ]

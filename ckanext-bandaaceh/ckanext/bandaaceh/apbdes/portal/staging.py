@@ -54,25 +54,45 @@ def stage_files(user_id: str, data: bytes, filename: str, params: dict[str, Any]
     return token
 
 
-def load_staged(token: str, user_id: str) -> tuple[bytes, str, dict[str, Any]]:
-    """The staged file of ``token``; ``NotAuthorized`` if it belongs to another user, ``ObjectNotFound``
-    if unknown or expired."""
+def _meta(token: str) -> dict[str, Any]:
+    """The metadata of a staged upload; ``ObjectNotFound`` if unknown or expired."""
     if not TOKEN_RE.match(token or ""):
         raise tk.ObjectNotFound(tk._("Unggahan tidak ditemukan"))
-    d = _staging_root() / token
     try:
-        meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-        data = (d / "upload.bin").read_bytes()
+        meta = json.loads((_staging_root() / token / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise tk.ObjectNotFound(tk._("Unggahan tidak ditemukan atau sudah kedaluwarsa; unggah ulang berkasnya")) from None
     if time.time() - meta.get("created", 0) > STAGING_TTL:
-        discard_staged(token)
+        _remove(token)
         raise tk.ObjectNotFound(tk._("Unggahan sudah kedaluwarsa; unggah ulang berkasnya"))
+    return meta
+
+
+def _owned_meta(token: str, user_id: str) -> dict[str, Any]:
+    """As :func:`_meta`, and ``NotAuthorized`` if the upload belongs to another user."""
+    meta = _meta(token)
     if not secrets.compare_digest(str(meta.get("user")), str(user_id)):
         raise tk.NotAuthorized(tk._("Unggahan ini milik pengguna lain"))
+    return meta
+
+
+def load_staged(token: str, user_id: str) -> tuple[bytes, str, dict[str, Any]]:
+    """The staged file of ``token``; ``NotAuthorized`` if it belongs to another user, ``ObjectNotFound``
+    if unknown or expired."""
+    meta = _owned_meta(token, user_id)
+    try:
+        data = (_staging_root() / token / "upload.bin").read_bytes()
+    except OSError:
+        raise tk.ObjectNotFound(tk._("Unggahan tidak ditemukan atau sudah kedaluwarsa; unggah ulang berkasnya")) from None
     return data, meta["filename"], meta.get("params") or {}
 
 
-def discard_staged(token: str) -> None:
+def discard_staged(token: str, user_id: str) -> None:
+    """Delete the staged upload of ``token``: only its uploader may (``NotAuthorized`` otherwise)."""
+    _owned_meta(token, user_id)
+    _remove(token)
+
+
+def _remove(token: str) -> None:
     if TOKEN_RE.match(token or ""):
         shutil.rmtree(_staging_root() / token, ignore_errors=True)

@@ -5,6 +5,8 @@ never from the files.
 """
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -116,8 +118,19 @@ def _sum(values: Any) -> str:
     return apbdes.format_amount(total)
 
 
+def _csv_page(text: str) -> str:
+    """A page of DataStore CSV records (canonical columns, no header) as written for download:
+    text cells through ``apbdes.csv_row`` (formula neutralisation); amounts exactly as stored."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=apbdes.CSV_COLUMNS, lineterminator="\n")
+    for values in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow(apbdes.csv_row(dict(zip(apbdes.CSV_COLUMNS, values))))
+    return out.getvalue()
+
+
 def transparency_csv(tahun: int, *, kecamatan: str | None = None, tahap: str | None = None) -> Iterator[str]:
-    """The canonical CSV of every published APBG line of ``tahun`` (one header), read from the DataStore."""
+    """The canonical CSV of every published APBG line of ``tahun`` (one header), read from the DataStore.
+    Text cells a spreadsheet would run as formulas get a leading quote, as in every CSV download."""
     data = transparency(tahun, kecamatan=kecamatan, status="terbit", tahap=tahap)
     yield ",".join(apbdes.CSV_COLUMNS) + "\n"
     limit = int(tk.config.get("ckan.datastore.search.rows_max") or 32000)
@@ -136,7 +149,7 @@ def transparency_csv(tahun: int, *, kecamatan: str | None = None, tahap: str | N
                         "limit": limit, "offset": offset, "records_format": "csv"})
                     text = page.get("records") or ""
                     if text:
-                        yield text if text.endswith("\n") else text + "\n"
+                        yield _csv_page(text)
                     offset += limit
                     if offset >= page.get("total", 0):
                         break

@@ -99,7 +99,7 @@ def preview(token: str) -> Any:
     try:
         if tk.request.method == "POST":
             if tk.request.form.get("batal"):
-                staging.discard_staged(token)
+                staging.discard_staged(token, tk.current_user.id)
                 tk.h.flash_notice(_("Unggahan dibatalkan; tidak ada yang diterbitkan."))
                 return tk.redirect_to("bandaaceh_apbdes.upload")
             try:
@@ -108,7 +108,7 @@ def preview(token: str) -> Any:
                 result, params, filename = _run(token, dry_run=True)
                 return _render_preview(token, result, params, filename,
                                        publish_errors=_messages(exc.error_dict))
-            staging.discard_staged(token)
+            staging.discard_staged(token, tk.current_user.id)
             ds = result["dataset"]
             tk.h.flash_success(_("APBG diterbitkan: {title}").format(title=ds["title"]) if not result["replaced"]
                                else _("APBG diperbarui: {title} (isi sebelumnya diganti)").format(title=ds["title"]))
