@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field
 
 from . import _rawread
-from ._rawread import RawReadError, RawSheet, read_raw
+from ._rawread import RawReadError, RawSheet, _fatal, read_raw
 from .csvread import decode_text, read_csv_rows
 from .detect import detect_format
 from .errors import SpreadsheetError
@@ -23,14 +23,6 @@ DEFAULT_MAX_BYTES = 50 * 2**20
 DEFAULT_MAX_CELLS = 5_000_000
 
 Merge = tuple[int, int, int, int]
-
-
-def _fatal(exc: BaseException) -> bool:
-    """Exceptions to let through: everything else from calamine (including pyo3's
-    PanicException, a BaseException) means a file it cannot read."""
-    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
-
-
 
 
 @dataclass

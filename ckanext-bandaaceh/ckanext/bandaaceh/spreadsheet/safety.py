@@ -38,12 +38,19 @@ import io
 import re
 import struct
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import compress
 
 from .errors import SpreadsheetError
 
 __all__ = [
     "check_container",
+    "ZipPolicy",
+    "ZipLimitError",
+    "open_zip",
+    "check_zip_members",
+    "read_zip_member",
     "MAX_ZIP_MEMBERS",
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_COMPRESSION_RATIO",
@@ -237,27 +244,96 @@ def _ods_cells(data: bytes) -> int:
     return total + max_row * max_col
 
 
-def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
+class ZipLimitError(SpreadsheetError):
+    """A zip archive over one of the :class:`ZipPolicy` limits.
+
+    ``limit`` is 'members', 'size', 'ratio' or 'encrypted'; ``member`` the zip
+    member concerned (if one is) and ``value``/``allowed`` the figures compared.
+    """
+
+    def __init__(self, reason: str, *, limit: str, member: str | None = None, value: int = 0,
+                 allowed: int = 0, file: str | None = None) -> None:
+        super().__init__(reason, file=file)
+        self.limit, self.member, self.value, self.allowed = limit, member, value, allowed
+
+    def __reduce__(self):
+        return (_rebuild_limit, (self.reason, self.limit, self.member, self.value, self.allowed, self.file))
+
+
+def _rebuild_limit(reason, limit, member, value, allowed, file) -> ZipLimitError:
+    return ZipLimitError(reason, limit=limit, member=member, value=value, allowed=allowed, file=file)
+
+
+@dataclass(frozen=True)
+class ZipPolicy:
+    """The one set of zip limits (workbooks here; Siskeudes exports in apbdes with their own figures)."""
+
+    max_members: int = MAX_ZIP_MEMBERS
+    max_uncompressed: int = MAX_UNCOMPRESSED_BYTES
+    max_ratio: int = MAX_COMPRESSION_RATIO
+    ratio_min_size: int = RATIO_MIN_SIZE
+
+
+def open_zip(data: bytes, name: str | None) -> zipfile.ZipFile:
+    """Open a zip archive held in memory; SpreadsheetError if it is corrupt or truncated."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
+        zf.infolist()
     except Exception as exc:  # BadZipFile, NotImplementedError, struct.error, ... on damaged archives
         raise SpreadsheetError(f"the file is a corrupt or truncated zip archive ({exc})", file=name) from None
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise SpreadsheetError(f"the zip archive has {len(infos):,} members, more than {MAX_ZIP_MEMBERS:,}", file=name)
+    return zf
+
+
+def check_zip_members(
+    infos: Sequence[zipfile.ZipInfo], name: str | None, policy: ZipPolicy | None = None, *,
+    total_members: int | None = None,
+) -> None:
+    """Refuse (ZipLimitError) before inflating: too many members (``total_members``, default
+    ``len(infos)``), more than ``max_uncompressed`` declared bytes over ``infos``, an encrypted
+    member, or a member compressed more than ``max_ratio`` to 1 (zip bombs). Without ``policy``
+    the workbook limits (this module's constants) apply."""
+    if policy is None:
+        policy = ZipPolicy(MAX_ZIP_MEMBERS, MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO, RATIO_MIN_SIZE)
+    count = len(infos) if total_members is None else total_members
+    if count > policy.max_members:
+        raise ZipLimitError(f"the zip archive has {count:,} members, more than {policy.max_members:,}",
+                            limit="members", value=count, allowed=policy.max_members, file=name)
     declared = sum(i.file_size for i in infos)
-    if declared > MAX_UNCOMPRESSED_BYTES:
-        raise SpreadsheetError(
-            f"the workbook would unpack to {declared:,} bytes, more than the limit of {MAX_UNCOMPRESSED_BYTES:,}",
-            file=name,
+    if declared > policy.max_uncompressed:
+        raise ZipLimitError(
+            f"the workbook would unpack to {declared:,} bytes, more than the limit of {policy.max_uncompressed:,}",
+            limit="size", value=declared, allowed=policy.max_uncompressed, file=name,
         )
     for info in infos:
-        if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise SpreadsheetError(
-                f"zip member {info.filename!r} is compressed {info.file_size // max(info.compress_size, 1):,} to 1, "
-                f"more than {MAX_COMPRESSION_RATIO} to 1 (a zip bomb?)",
-                file=name,
+        if info.flag_bits & 0x1:
+            raise ZipLimitError(f"zip member {info.filename!r} is encrypted", limit="encrypted",
+                                member=info.filename, file=name)
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > policy.ratio_min_size and info.file_size > policy.max_ratio * max(info.compress_size, 1):
+            raise ZipLimitError(
+                f"zip member {info.filename!r} is compressed {ratio:,} to 1, "
+                f"more than {policy.max_ratio} to 1 (a zip bomb?)",
+                limit="ratio", member=info.filename, value=ratio, allowed=policy.max_ratio, file=name,
             )
+
+
+def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str | None) -> bytes:
+    """A member's bytes, inflated no further than its declared size (a member that lies is refused)."""
+    try:
+        with zf.open(info) as fh:
+            content = fh.read(info.file_size + 1)
+    except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (unknown method), ...
+        raise SpreadsheetError(f"zip member {info.filename!r} cannot be read ({exc})", file=name) from None
+    if len(content) > info.file_size:
+        raise ZipLimitError(f"zip member {info.filename!r} holds more than its declared size", limit="size",
+                            member=info.filename, value=len(content), allowed=info.file_size, file=name)
+    return content
+
+
+def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
+    zf = open_zip(data, name)
+    infos = zf.infolist()
+    check_zip_members(infos, name)
     cells = 0
     inflated = 0
     for info in infos:
