@@ -104,10 +104,6 @@ def _text_column(values: Sequence[object]) -> list[object]:
     return [None if v is None else to_text(v) for v in values]
 
 
-def _float_to_decimal(v: float) -> Decimal:
-    return Decimal(format(v, ".15g"))
-
-
 class _ColumnScan:
     """What a column's raw values look like: classes seen, parsed texts, separator votes."""
 
@@ -200,13 +196,18 @@ class _ColumnScan:
                 if _NoneType in classes:
                     return "number", [None if v is None else Decimal(format(v, ".15g")) for v in values]
                 return "number", list(map(Decimal, map(format, values, repeat(".15g"))))
+            if classes <= {int, float, _NoneType}:  # spreadsheet numbers, some integral
+                return "number", [
+                    None if v is None else Decimal(v) if v.__class__ is int else Decimal(format(v, ".15g"))
+                    for v in values
+                ]
             for k, p in list(cache.items()):
                 if p.__class__ is int:
                     cache[k] = Decimal(p)
             out = list(map(cache.get, values, values))
             if float in classes or int in classes:
                 out = [
-                    _float_to_decimal(v) if v.__class__ is float else Decimal(v) if v.__class__ is int else v
+                    Decimal(format(v, ".15g")) if v.__class__ is float else Decimal(v) if v.__class__ is int else v
                     for v in out
                 ]
             return "number", out

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import io
 import math
 import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import _rawread
@@ -60,6 +63,24 @@ class Workbook:
 
 
 _INT_LIMIT = float(2**53)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a grid or table.
+
+    Reading a sheet creates millions of small acyclic objects (cells, rows); each
+    batch of allocations triggers a collection that walks every live object, which
+    made reading about twice as slow. Reference counting still frees everything;
+    the collector's previous state is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _clean_other(value: object) -> object:
@@ -225,7 +246,8 @@ def read_workbook(
         if len(data) > max_bytes:
             raise SpreadsheetError(f"the file is more than the limit of {max_bytes:,} bytes", file=name)
     try:
-        return _read(data, name, max_cells, sheets)
+        with gc_paused():
+            return _read(data, name, max_cells, sheets)
     except SpreadsheetError:
         raise
     except BaseException as exc:  # pyo3's PanicException is a BaseException

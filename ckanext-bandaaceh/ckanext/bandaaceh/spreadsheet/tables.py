@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .coltypes import COLUMN_TYPES, CONFIDENTIAL_TOKENS, ZERO_TOKENS, to_text, type_columns
 from .errors import SpreadsheetError, cell_ref, column_letter
 from .numeric import NULL_TOKENS, parse_number
-from .reader import Sheet
+from .reader import Sheet, gc_paused
 from .statistics import MONTH_WORDS, apply_statistics, strip_mark
 
 __all__ = ["Column", "Table", "extract_tables", "COLUMN_TYPES"]
@@ -507,7 +507,12 @@ def _slow_rows(rows: list[list[object]], start: int, header_values: set[object])
     slow: set[int] = set()
     for c in range(k):
         column = list(map(itemgetter(c), region))
-        bad = {v for v in set(column) if _suspicious(v, header_values)}
+        distinct = set(column)
+        # numbers and dates never need a look unless they repeat the header
+        bad = {v for v in [v for v in distinct if v.__class__ is str] if _suspicious(v, header_values)}
+        bad |= distinct & header_values
+        if None in distinct:
+            bad.add(None)
         if bad:
             slow.update(compress(range(len(column)), map(bad.__contains__, column)))
     return sorted(i + start for i in slow)
@@ -674,6 +679,11 @@ def extract_tables(sheet: Sheet, *, filename: str | None = None, statistics: boo
     out is in ``Table.dropped_rows``/``dropped_columns`` and ``Table.note``.
     ``statistics=False`` keeps every column and reads markers as no value.
     """
+    with gc_paused():
+        return _extract(sheet, filename, statistics)
+
+
+def _extract(sheet: Sheet, filename: str | None, statistics: bool) -> list[Table]:
     grid = _Grid(sheet)
     tables: list[Table] = []
     pos = 0
