@@ -195,3 +195,36 @@ def test_worksheet_outside_the_usual_folder_is_measured(fixture_path):
             z.writestr(name, body)
     with pytest.raises(SpreadsheetError, match="more than 5,000,000 cells"):
         read_workbook(out.getvalue(), "moved.xlsx")
+
+
+def _with_member(xlsx: bytes, member: str, data: bytes) -> bytes:
+    """``xlsx`` with one member's bytes replaced."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, data if info.filename == member else src.read(info))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_worksheet_with_a_dtd_is_refused(fixture_path, encoding):
+    """A UTF-16 part hid '<!DOCTYPE' from the byte scan (it reads '<\\x00!\\x00D...')."""
+    original = open(fixture_path("entity_expansion.xlsx"), "rb").read()
+    zf = zipfile.ZipFile(io.BytesIO(original))
+    sheet = next(n for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    xml = zf.read(sheet).decode("utf-8").replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"')
+    data = _with_member(original, sheet, xml.encode(encoding))
+    with pytest.raises(SpreadsheetError, match="UTF-16/UTF-32") as err:
+        read_workbook(data, "laporan.xlsx")
+    assert str(err.value).startswith("laporan.xlsx: zip member 'xl/worksheets/")
+
+
+def test_utf16_worksheet_is_not_read_as_an_empty_sheet(fixture_path):
+    wb = read_workbook(fixture_path("penduduk.xlsx"))
+    assert wb.sheets[0].rows  # the plain file has data
+    original = open(fixture_path("penduduk.xlsx"), "rb").read()
+    zf = zipfile.ZipFile(io.BytesIO(original))
+    data = _with_member(original, "xl/worksheets/sheet1.xml", zf.read("xl/worksheets/sheet1.xml").decode().encode("utf-16"))
+    with pytest.raises(SpreadsheetError, match="save it again"):
+        read_workbook(data, "penduduk.xlsx")

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ckanext.bandaaceh.spreadsheet import Sheet, extract_tables, parse_number, read_workbook, to_csv
+from ckanext.bandaaceh.spreadsheet import Sheet, SpreadsheetError, extract_tables, parse_number, read_workbook, to_csv
 
 PENDUDUK_FILES = [
     "penduduk.xlsx",
@@ -286,3 +286,24 @@ def test_many_duplicate_names_are_fast():
     t = extract_tables(grid(["X"] * 5000 + ["Y"], ["a"] * 5000 + [1], ["b"] * 5000 + [2]))[0]
     names = [c.name for c in t.columns]
     assert names[:3] == ["X", "X (2)", "X (3)"] and names[-2:] == ["X (5000)", "Y"]
+
+
+def test_control_characters_never_reach_a_table_csv():
+    filler = "".join(f"Gampong Nomor {i},{i}\r\n" for i in range(10, 60))  # keeps it text, not binary
+    data = ("Na\x1bma,Nilai\r\nAg\x07us,5\r\nBudi\x08,7\r\n\x1b,8\r\n" + filler).encode("utf-8")
+    t = extract_tables(read_workbook(data, "kontrol.csv").sheets[0])[0]
+    assert [c.name for c in t.columns] == ["Nama", "Nilai"]
+    assert t.rows[:3] == [["Agus", 5], ["Budi", 7], [None, 8]] and len(t.rows) == 53
+
+
+def test_nul_in_csv_is_refused():
+    with pytest.raises(SpreadsheetError, match="binary"):
+        read_workbook(b"Nama,Nilai\r\nAg\x00us,5\r\n", "nul.csv")
+
+
+def test_xlsx_escaped_control_characters_are_removed():
+    """xlsx writes NUL as '_x0000_'; calamine decodes it to '\\x00'."""
+    rows = [["Nama", "Nilai", "Kode"], ["Ag\x00us\x1b", 5, "0\x0001"], ["Budi", 7, "002"]]
+    t = extract_tables(Sheet(name="S", rows=rows))[0]
+    assert t.rows == [["Agus", 5, "001"], ["Budi", 7, "002"]]
+    assert to_csv(t).count("\x00") == 0

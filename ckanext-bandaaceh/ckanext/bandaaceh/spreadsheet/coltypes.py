@@ -21,7 +21,7 @@ from itertools import repeat
 from .dates import parse_date
 from .numeric import NULL_TOKENS, parse_number, parse_number_info
 
-__all__ = ["COLUMN_TYPES", "ZERO_TOKENS", "CONFIDENTIAL_TOKENS", "type_columns", "to_text"]
+__all__ = ["COLUMN_TYPES", "ZERO_TOKENS", "CONFIDENTIAL_TOKENS", "type_columns", "to_text", "strip_control"]
 
 COLUMN_TYPES = ("integer", "number", "date", "text", "boolean")
 #: Texts that mean zero (nihil) in a statistics table.
@@ -34,7 +34,13 @@ _PLAIN_CLASSES = frozenset({int, float, Decimal, bool, str, datetime.date, datet
 # Unambiguous number texts read without the general parser (it handles everything else).
 _PLAIN_INT = re.compile(r"-?(?:0|[1-9]\d{0,14})")
 _COMMA_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,14}),(?:\d{1,2}|\d{4,12})")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DOT_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,14})\.(?:\d{1,2}|\d{4,12})")
+
+
+def strip_control(text: str) -> str:
+    """``text`` without control characters (NUL, backspace, escape ...); tabs and line breaks stay."""
+    return _CONTROL.sub("", text).strip() if _CONTROL.search(text) else text
 
 
 def to_text(value: object) -> str:
@@ -121,8 +127,15 @@ class _ColumnScan:
         self.votes_id = self.votes_en = 0
         if self.text or str not in classes:
             return
-        distinct = set(values)
-        for v in [v for v in distinct if v.__class__ is str]:
+        texts = [v for v in set(values) if v.__class__ is str]
+        dirty = {v: strip_control(v) or None for v in texts if _CONTROL.search(v)}
+        if dirty:  # NUL and other control characters ('_x0000_' in xlsx) never reach a table
+            self.values = values = list(map(dirty.get, values, values))
+            self.classes = classes = set(map(type, values))
+            texts = [v for v in set(values) if v.__class__ is str]
+            if str not in classes:
+                return
+        for v in texts:
             kind, parsed = _classify_text(v, statistics)
             if kind in ("text", "code"):
                 self.text = True

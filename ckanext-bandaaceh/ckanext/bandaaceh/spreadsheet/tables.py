@@ -14,7 +14,7 @@ from itertools import compress
 from operator import itemgetter
 from dataclasses import dataclass, field
 
-from .coltypes import COLUMN_TYPES, CONFIDENTIAL_TOKENS, ZERO_TOKENS, to_text, type_columns
+from .coltypes import COLUMN_TYPES, CONFIDENTIAL_TOKENS, ZERO_TOKENS, strip_control, to_text, type_columns
 from .errors import SpreadsheetError, cell_ref, column_letter
 from .numeric import NULL_TOKENS, parse_number
 from .reader import Sheet, gc_paused
@@ -384,7 +384,7 @@ def _header_names(
     levels: list[list[str]] = []
     marks: list[list[str]] = [[] for _ in cols]
     for i, r in enumerate(header_rows):
-        texts = [_WS.sub(" ", _text(grid.get(r, c))).strip() for c in cols]
+        texts = [_WS.sub(" ", strip_control(_text(grid.get(r, c)))).strip() for c in cols]
         if i < len(header_rows) - 1:
             # fill an unmerged span to the right while the level below continues the group
             below = header_rows[i + 1]
@@ -471,7 +471,7 @@ def _collect_notes(grid: _Grid, r: int) -> tuple[list[str], int]:
             break
         if _distinct(row) > 3:
             break
-        notes.append(" ".join(dict.fromkeys(_text(v) for v in row if v is not None)))
+        notes.append(strip_control(" ".join(dict.fromkeys(_text(v) for v in row if v is not None))))
         r += 1
     return notes, r
 
@@ -692,7 +692,7 @@ def _extract(sheet: Sheet, filename: str | None, statistics: bool) -> list[Table
         if h is None:
             break
         titles = [
-            " ".join(dict.fromkeys(_text(v) for v in grid.rows[t] if v is not None))
+            strip_control(" ".join(dict.fromkeys(_text(v) for v in grid.rows[t] if v is not None)))
             for t in range(pos, h)
             if not _blank(grid.rows[t]) and _distinct(grid.rows[t]) <= 2
         ]
