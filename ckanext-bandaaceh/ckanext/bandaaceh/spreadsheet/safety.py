@@ -38,7 +38,7 @@ import io
 import re
 import struct
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
@@ -60,7 +60,8 @@ MAX_ZIP_MEMBERS = 5_000
 MAX_UNCOMPRESSED_BYTES = 1 << 30  # 1 GiB in total
 MAX_COMPRESSION_RATIO = 200  # per member larger than RATIO_MIN_SIZE; zip bombs reach 1000+
 RATIO_MIN_SIZE = 1 << 20
-_CHUNK = 8 << 20
+_CHUNK = 2 << 20
+_MAX_TAG = 4 * _CHUNK
 _FIRST_CHUNK = 256 << 10  # measured exactly (every reference); later chunks take the fast path
 
 # Whitespace to ' ', single quotes to double quotes and letters to upper case,
@@ -80,7 +81,7 @@ _ODS_TAG = re.compile(
 )
 _ODS_ROWS_REP = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _ODS_COLS_REP = re.compile(rb'table:number-columns-repeated="(\d+)"')
-_BIG_REPEAT = re.compile(rb'-repeated="\d{4,}"')
+_BIG_REPEAT = re.compile(rb'-repeated="\d{4}')
 
 
 def _col_number(letters: bytes) -> int:
@@ -200,24 +201,48 @@ class _XlsxExtent:
         return rows * cols
 
 
-def _widest_row(data: bytes) -> int:
+def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
+    """A member inflated again, streamed in chunks that end before a '<' (so no tag is cut)."""
+    carry = b""
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(_CHUNK)
+            if not block:
+                break
+            chunk = carry + block
+            cut = chunk.rfind(b"<")
+            if cut <= 0:  # one tag (or text) spans the whole chunk
+                if len(chunk) > _MAX_TAG:
+                    raise SpreadsheetError(f"zip member {info.filename!r} has an XML tag or text run longer "
+                                           f"than {_MAX_TAG:,} bytes", file=name)
+                carry = chunk
+                continue
+            yield chunk[:cut]
+            carry = chunk[cut:]
+    if carry:
+        yield carry
+
+
+def _widest_row(chunks: Iterable[bytes]) -> int:
     """Most cells in one <row> (used only when some cells lack an r="..." reference)."""
-    text = data.translate(_NORMALIZE)
-    widest = 0
-    for seg in re.split(rb"<(?:\w+:)?ROW[ >/]", text):
-        n = seg.count(b"<C ") + seg.count(b"<C>") + seg.count(b"<C/") + seg.count(b":C ")
-        widest = max(widest, n)
+    widest = current = 0
+    for chunk in chunks:
+        segments = re.split(rb"<(?:\w+:)?ROW[ >/]", chunk.translate(_NORMALIZE))
+        for i, seg in enumerate(segments):
+            n = seg.count(b"<C ") + seg.count(b"<C>") + seg.count(b"<C/") + seg.count(b":C ")
+            current = current + n if i == 0 else n  # the first segment continues the open row
+            widest = max(widest, current)
     return widest
 
 
-def _ods_cells(data: bytes) -> int:
+def _ods_cells(chunks: Iterable[bytes]) -> int:
     """Total of (last non-empty row x last non-empty column) over the tables of content.xml."""
     total = 0
     row = col = 0
     max_row = max_col = 0
     row_rep = 1
     row_has_value = False
-    for m in _ODS_TAG.finditer(data):
+    for m in (m for chunk in chunks for m in _ODS_TAG.finditer(chunk)):
         tag, attrs, selfclose, end_tag = m.group(1), m.group(2), m.group(3), m.group(4)
         if end_tag == b"table" or tag == b"table":
             total += max_row * max_col
@@ -346,7 +371,8 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
         # calamine finds worksheets through the relationship files, so any XML part may be one
         extent = _XlsxExtent() if fmt == "xlsx" else None
         is_ods_content = fmt == "ods" and member == "content.xml"
-        keep: list[bytes] | None = [] if is_ods_content else None
+        big_repeat = False
+        gate_tail = b""
         first = True
         carry = b""
         try:
@@ -381,14 +407,15 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                     _scan_dtd(head, member, name)
                     if extent is not None:
                         extent.feed(head)
-                    if keep is not None:
-                        keep.append(head)
+                    if is_ods_content and not big_repeat:  # with the tail before, so no attribute is cut
+                        big_repeat = _BIG_REPEAT.search(gate_tail + head) is not None
+                        gate_tail = head[-32:]
                 if carry:
                     _scan_dtd(carry, member, name)
                     if extent is not None:
                         extent.feed(carry)
-                    if keep is not None:
-                        keep.append(carry)
+                    if is_ods_content and not big_repeat:
+                        big_repeat = _BIG_REPEAT.search(gate_tail + carry) is not None
         except SpreadsheetError:
             raise
         except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (unknown method), ...
@@ -398,12 +425,10 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
         if extent is not None:
             widest = 0
             if extent.cell_tags > extent.col_refs:
-                widest = _widest_row(zf.read(info))
+                widest = _widest_row(_tag_chunks(zf, info, name))  # a second streamed pass, rare
             cells += extent.cells(widest)
-        if keep is not None:
-            content = b"".join(keep)
-            if _BIG_REPEAT.search(content):
-                cells += _ods_cells(content)
+        if big_repeat:  # only then can a small content.xml span many cells: a second streamed pass
+            cells += _ods_cells(_tag_chunks(zf, info, name))
         if cells > max_cells:
             raise SpreadsheetError(
                 f"the workbook has more than {max_cells:,} cells (counting each sheet's used range from A1)",
