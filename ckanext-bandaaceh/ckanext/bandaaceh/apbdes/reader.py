@@ -32,7 +32,7 @@ _ZIP_LIMITS = {  # ZipLimitError.limit -> message
     "members": "Berkas zip berisi {value} berkas (maksimum {allowed}).",
     "size": "Isi zip terlalu besar setelah diekstrak (> {allowed:,} byte).",
     "ratio": "{member}: rasio kompresi tidak wajar (zip bomb?).",
-    "encrypted": "{member} di dalam zip terenkripsi.",
+    "declared": "{member}: ukuran isi tidak sesuai dengan header zip.",
 }
 
 
@@ -51,6 +51,8 @@ def _is_zip_of_tables(data: bytes) -> bool:
 
 
 def _too_large(exc: ZipLimitError) -> BudgetReadError:
+    if exc.limit == "encrypted":
+        return BudgetReadError("unreadable_file", f"{exc.member} di dalam zip terenkripsi.")
     return BudgetReadError("file_too_large", _ZIP_LIMITS[exc.limit].format(
         member=exc.member, value=exc.value, allowed=exc.allowed))
 

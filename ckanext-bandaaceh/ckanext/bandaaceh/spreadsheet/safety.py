@@ -275,7 +275,8 @@ def _ods_cells(chunks: Iterable[bytes]) -> int:
 class ZipLimitError(SpreadsheetError):
     """A zip archive over one of the :class:`ZipPolicy` limits.
 
-    ``limit`` is 'members', 'size', 'ratio' or 'encrypted'; ``member`` the zip
+    ``limit`` is 'members', 'size', 'ratio', 'encrypted' or 'declared' (a member
+    holding more than its header says); ``member`` the zip
     member concerned (if one is) and ``value``/``allowed`` the figures compared.
     """
 
@@ -353,7 +354,7 @@ def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str | None
     except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (unknown method), ...
         raise SpreadsheetError(f"zip member {info.filename!r} cannot be read ({exc})", file=name) from None
     if len(content) > info.file_size:
-        raise ZipLimitError(f"zip member {info.filename!r} holds more than its declared size", limit="size",
+        raise ZipLimitError(f"zip member {info.filename!r} holds more than its declared size", limit="declared",
                             member=info.filename, value=len(content), allowed=info.file_size, file=name)
     return content
 
