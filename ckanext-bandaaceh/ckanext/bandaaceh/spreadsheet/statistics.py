@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import add
 
 __all__ = ["MONTH_WORDS", "strip_mark", "footnotes", "apply_statistics"]
 
@@ -59,6 +60,8 @@ def footnotes(notes: Sequence[str]) -> dict[str, str]:
 
 
 def _is_running_number(values: Sequence[object]) -> bool:
+    if values and values[0] == 1 and values[-1] == len(values) and list(values) == list(range(1, len(values) + 1)):
+        return True  # 1, 2, 3 ... n at C speed; otherwise look for gaps and restarts
     prev = 0
     seen = 0
     for v in values:
@@ -77,7 +80,9 @@ def _matches(target: Sequence[object], parts: list[Sequence[object]], average: b
     k = len(parts)
     if exact and not average and None not in target and not any(None in p for p in parts):
         # the common case, at C speed: whole integer columns without gaps
-        sums = list(map(sum, zip(*parts)))
+        sums = list(parts[0])
+        for part in parts[1:]:
+            sums = list(map(add, sums, part))
         return sums == list(target) and any(target)
     for i, t in enumerate(target):
         if t is None:
