@@ -156,6 +156,8 @@ sys.path.insert(0, {bench!r})
 import read_workbook as bench
 if which == "ours":
     bench.run_ours(path)
+elif which == "calamine":
+    bench.run_calamine(path)
 elif which == "openpyxl":
     bench.run_openpyxl(path)
 elif which == "openpyxl_kept":
@@ -201,14 +203,17 @@ def main() -> None:
         mpath = ensure(args.cache_dir, 100_000)  # 100,000 x 10 = one million cells
         base = peak_rss_mb("baseline", mpath)
         ours = peak_rss_mb("ours", mpath)
+        cal = peak_rss_mb("calamine", mpath)
         opx = peak_rss_mb("openpyxl", mpath)
         kept = peak_rss_mb("openpyxl_kept", mpath)
         print("peak memory (VmHWM of a fresh process, 1,000,000-cell sheet):")
         print(f"  baseline (python + imports) {base:7.1f} MiB")
         print(f"  ours                        {ours:7.1f} MiB  (+{ours - base:.1f} MiB)")
+        print(f"  python-calamine alone       {cal:7.1f} MiB  (+{cal - base:.1f} MiB, raw to_python grid)")
         print(f"  openpyxl read_only          {opx:7.1f} MiB  (+{opx - base:.1f} MiB, streams, keeps nothing)")
         print(f"  openpyxl read_only, kept    {kept:7.1f} MiB  (+{kept - base:.1f} MiB, all rows kept as lists)")
-        print(f"peak memory ours over the interpreter = +{ours - base:.1f} MiB")
+        print(f"peak memory ours over the interpreter = +{ours - base:.1f} MiB "
+              f"(raw python-calamine: +{cal - base:.1f} MiB)")
         print("  (ours keeps the raw grid and the typed table)")
 
 
