@@ -40,6 +40,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures", "harvest")
 SPREADSHEET_FIXTURES = os.path.join(HERE, "..", "fixtures", "spreadsheet")
+STATISTIK_FIXTURES = os.path.join(HERE, "..", "fixtures", "statistik")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -207,7 +208,7 @@ class FixtureServer(ThreadingHTTPServer):
                 fh.write(source)
         else:
             src = source or name
-            for folder in (FIXTURES, SPREADSHEET_FIXTURES):
+            for folder in (FIXTURES, SPREADSHEET_FIXTURES, STATISTIK_FIXTURES):
                 if os.path.exists(os.path.join(folder, src)):
                     shutil.copyfile(os.path.join(folder, src), target)
                     break

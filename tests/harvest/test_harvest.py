@@ -60,12 +60,14 @@ def test_xlsx_becomes_a_satu_data_dataset_with_csv_original_and_datastore(harves
     assert res["Imunisasi"]["source_url"] == server.url("files/imunisasi.xlsx")
 
     fields, rows = harvest.records(res["Imunisasi"]["id"])
-    assert [(f["id"], f["type"]) for f in fields] == [
-        ("No", "int8"), ("Kecamatan", "text"), ("Sasaran Bayi", "int8"), ("Imunisasi Lengkap", "int8"),
+    assert [(f["id"], f["type"]) for f in fields] == [  # the running number "No" is not data
+        ("Kecamatan", "text"), ("Sasaran Bayi", "int8"), ("Imunisasi Lengkap", "int8"),
         ("Persentase (%)", "numeric")]
     assert len(rows) == 9  # the "Jumlah" row and the footnote are not data
-    assert rows[0] == {"No": 1, "Kecamatan": "Baiturrahman", "Sasaran Bayi": 437, "Imunisasi Lengkap": 426,
+    assert rows[0] == {"Kecamatan": "Baiturrahman", "Sasaran Bayi": 437, "Imunisasi Lengkap": 426,
                        "Persentase (%)": 97.48}
+    assert "'Jumlah' (baris 14)" in res["Imunisasi"]["description"]
+    assert "'No' (kolom A, nomor urut" in res["Imunisasi"]["description"]
     fields, rows = harvest.records(res["Puskesmas"]["id"])
     assert [(f["id"], f["type"]) for f in fields] == [
         ("Kode", "text"), ("Nama Puskesmas", "text"), ("Kecamatan", "text"), ("Tanggal Akreditasi", "date")]
@@ -75,9 +77,41 @@ def test_xlsx_becomes_a_satu_data_dataset_with_csv_original_and_datastore(harves
     assert "datatables_view" in [v["view_type"] for v in views]  # the table preview
 
     csv_text = download(app, res["Imunisasi"]["url"]).decode("utf-8")
-    assert csv_text.splitlines()[:2] == ["No,Kecamatan,Sasaran Bayi,Imunisasi Lengkap,Persentase (%)",
-                                         "1,Baiturrahman,437,426,97.48"]
+    assert csv_text.splitlines()[:2] == ["Kecamatan,Sasaran Bayi,Imunisasi Lengkap,Persentase (%)",
+                                         "Baiturrahman,437,426,97.48"]
     assert download(app, res["Berkas asli (XLSX)"]["url"]) == original
+
+
+def test_statistics_table_is_published_wide_and_long(harvest: Any, server: Any, app: Any) -> None:
+    """KDA table, years as columns: totals gone (and said so), footnotes kept, a tidy CSV beside the wide one."""
+    server.put("penduduk_tahun.xlsx")
+    src = harvest.source([entry(server, "files/penduduk_tahun.xlsx", "penduduk-tahun")])
+    report = harvest.run(src)
+    assert (report.created, report.failed) == (1, 0), report
+    ds = harvest.dataset("penduduk-tahun")
+    res = by_name(ds["resources"])
+    assert list(res) == ["Tabel", "Tabel (bentuk panjang)", "Berkas asli (XLSX)"]
+    wide, long = res["Tabel"], res["Tabel (bentuk panjang)"]
+    assert "'Banda Aceh' (baris 3)" in wide["description"]  # the city-total row, named
+    assert "*) angka sementara" in wide["description"]
+
+    fields, rows = harvest.records(wide["id"])
+    assert [(f["id"], f["type"]) for f in fields] == [
+        ("Kecamatan", "text"), ("2021", "int8"), ("2022", "int8"), ("2023", "int8"), ("2024", "int8")]
+    assert fields[3]["info"]["notes"] == "*) angka sementara"
+    assert len(rows) == 9  # nine kecamatan, no city row
+    # as the fixture wrote them: 20000 + 500 * kecamatan + 150 * year index
+    assert rows[0] == {"Kecamatan": "Meuraxa", "2021": 20000, "2022": 20150, "2023": 20300, "2024": 20450}
+    assert sum(r["2024"] for r in rows) == sum(20000 + 500 * i + 450 for i in range(9))
+
+    fields, rows = harvest.records(long["id"])
+    assert [(f["id"], f["type"]) for f in fields] == [("Kecamatan", "text"), ("tahun", "int8"), ("nilai", "int8")]
+    assert len(rows) == 36
+    assert rows[:2] == [{"Kecamatan": "Meuraxa", "tahun": 2021, "nilai": 20000},
+                        {"Kecamatan": "Meuraxa", "tahun": 2022, "nilai": 20150}]
+    assert sum(r["nilai"] for r in rows if r["tahun"] == 2024) == sum(20000 + 500 * i + 450 for i in range(9))
+    csv_lines = download(app, long["url"]).decode("utf-8").splitlines()
+    assert csv_lines[:2] == ["Kecamatan,tahun,nilai", "Meuraxa,2021,20000"] and len(csv_lines) == 37
 
 
 def test_harvest_source_type_survives_a_finished_job(harvest: Any, server: Any) -> None:
@@ -91,14 +125,14 @@ def test_harvest_source_type_survives_a_finished_job(harvest: Any, server: Any) 
     assert shown["status"]["last_job"]["status"] == "Finished"
 
 
-@pytest.mark.parametrize("fixture, served, route, fmt, tables", [
-    ("penduduk.xls", "penduduk.xls", "files", "XLS", 2),
-    ("penduduk.ods", "penduduk.ods", "files", "ODS", 1),
+@pytest.mark.parametrize("fixture, served, route, fmt, tables", [  # penduduk: wide, long (L/P), APBG (xls)
+    ("penduduk.xls", "penduduk.xls", "files", "XLS", 3),
+    ("penduduk.ods", "penduduk.ods", "files", "ODS", 2),
     ("sekolah.csv", "sekolah.csv", "files", "CSV", 1),
-    ("penduduk_cp1252.csv", "penduduk.csv", "files", "CSV", 1),
+    ("penduduk_cp1252.csv", "penduduk.csv", "files", "CSV", 2),
     ("imunisasi.xlsx", "imunisasi.xlsx", "html-type", "XLSX", 2),    # labelled text/html by the server
     ("imunisasi.xlsx", "laporan.csv", "files", "XLSX", 2),           # named .csv, is an xlsx
-    ("penduduk.ods", "download", "files", "ODS", 1),                  # no extension at all
+    ("penduduk.ods", "download", "files", "ODS", 2),                  # no extension at all
 ])
 def test_each_format_is_detected_from_content(harvest: Any, server: Any, fixture: str, served: str, route: str,
                                                fmt: str, tables: int) -> None:

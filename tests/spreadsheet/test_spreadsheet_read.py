@@ -119,3 +119,25 @@ def test_pathlike(fixture_path):
 def test_dates_come_back_as_dates(fixture_path):
     rows = read_workbook(fixture_path("penduduk.xlsx"), sheets=["Multi"]).sheets[0].rows
     assert isinstance(rows[8][3], datetime.date)
+
+
+def test_xlsx_x0000_escape_read_and_removed_in_tables(fixture_path):
+    import importlib.util
+    import os
+
+    spec = importlib.util.spec_from_file_location("spreadsheet_fixtures", fixture_path("make_fixtures.py"))
+    mf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mf)
+    from ckanext.bandaaceh.spreadsheet import extract_tables
+
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><worksheet %s><sheetData>'
+           '<row r="1"><c r="A1" t="inlineStr"><is><t>Nama_x0000_</t></is></c><c r="B1" t="inlineStr"><is><t>Nilai</t></is></c></row>'
+           '<row r="2"><c r="A2" t="inlineStr"><is><t>Ag_x0000_us_x001B_</t></is></c><c r="B2"><v>5</v></c></row>'
+           '<row r="3"><c r="A3" t="inlineStr"><is><t>Budi</t></is></c><c r="B3"><v>7</v></c></row>'
+           '</sheetData></worksheet>') % mf.SHEET_NS
+    wb = read_workbook(mf._minimal_xlsx(xml), "kontrol.xlsx")
+    assert wb.sheets[0].rows[1][0] == "Ag\x00us\x1b"  # the raw grid is what the file says
+    t = extract_tables(wb.sheets[0])[0]
+    assert [c.name for c in t.columns] == ["Nama", "Nilai"]
+    assert t.rows == [["Agus", 5], ["Budi", 7]]
+    assert not os.path.exists(fixture_path("kontrol.xlsx"))

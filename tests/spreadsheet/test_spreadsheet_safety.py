@@ -10,6 +10,12 @@ import pytest
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError, read_workbook
 from ckanext.bandaaceh.spreadsheet import safety
 
+_spec = __import__("importlib.util").util.spec_from_file_location(
+    "spreadsheet_fixtures", os.path.join(os.path.dirname(__file__), "..", "fixtures", "spreadsheet", "make_fixtures.py"))
+_fixtures = __import__("importlib.util").util.module_from_spec(_spec)
+_spec.loader.exec_module(_fixtures)
+_minimal_xlsx, SHEET_NS = _fixtures._minimal_xlsx, _fixtures.SHEET_NS
+
 
 def refused(path, match):
     with pytest.raises(SpreadsheetError, match=match) as err:
@@ -195,3 +201,89 @@ def test_worksheet_outside_the_usual_folder_is_measured(fixture_path):
             z.writestr(name, body)
     with pytest.raises(SpreadsheetError, match="more than 5,000,000 cells"):
         read_workbook(out.getvalue(), "moved.xlsx")
+
+
+def _with_member(xlsx: bytes, member: str, data: bytes) -> bytes:
+    """``xlsx`` with one member's bytes replaced."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, data if info.filename == member else src.read(info))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_worksheet_with_a_dtd_is_refused(fixture_path, encoding):
+    """A UTF-16 part hid '<!DOCTYPE' from the byte scan (it reads '<\\x00!\\x00D...')."""
+    original = open(fixture_path("entity_expansion.xlsx"), "rb").read()
+    zf = zipfile.ZipFile(io.BytesIO(original))
+    sheet = next(n for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    xml = zf.read(sheet).decode("utf-8").replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"')
+    data = _with_member(original, sheet, xml.encode(encoding))
+    with pytest.raises(SpreadsheetError, match="UTF-16/UTF-32") as err:
+        read_workbook(data, "laporan.xlsx")
+    assert str(err.value).startswith("laporan.xlsx: zip member 'xl/worksheets/")
+
+
+def test_utf16_worksheet_is_not_read_as_an_empty_sheet(fixture_path):
+    wb = read_workbook(fixture_path("penduduk.xlsx"))
+    assert wb.sheets[0].rows  # the plain file has data
+    original = open(fixture_path("penduduk.xlsx"), "rb").read()
+    zf = zipfile.ZipFile(io.BytesIO(original))
+    data = _with_member(original, "xl/worksheets/sheet1.xml", zf.read("xl/worksheets/sheet1.xml").decode().encode("utf-16"))
+    with pytest.raises(SpreadsheetError, match="save it again"):
+        read_workbook(data, "penduduk.xlsx")
+
+
+def _peak_mib(fn) -> float:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+_ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def test_ods_content_is_measured_streaming_not_held_in_memory():
+    """A 24 MB content.xml with a large repeat count used to be joined in memory (twice)."""
+    rows = "".join(
+        f'<table:table-row><table:table-cell office:value-type="float" office:value="{i}"><text:p>{i}</text:p>'
+        f"</table:table-cell></table:table-row>" for i in range(190_000)
+    )
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="S">' + rows +
+               '<table:table-row table:number-rows-repeated="1000"><table:table-cell/></table:table-row>'
+               "</table:table></office:spreadsheet></office:body></office:document-content>")
+    assert len(content) > 24 << 20
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", "<manifest/>", compress_type=zipfile.ZIP_DEFLATED)
+    data = buf.getvalue()
+    del content, rows
+    peak = _peak_mib(lambda: safety.check_container(data, "ods", "besar.ods", max_cells=5_000_000))
+    assert peak < 16, f"{peak:.0f} MiB held while checking"
+    with pytest.raises(SpreadsheetError, match="more than 180,000 cells"):
+        safety.check_container(data, "ods", "besar.ods", max_cells=180_000)  # and it still counts them all
+
+
+def test_widest_row_is_measured_streaming(fixture_path):
+    """Cells without r="..." made the check inflate the whole worksheet a second time in memory."""
+    rows = "".join(f"<row><c><v>{i}</v></c><c><v>{i + 1}</v></c></row>" for i in range(700_000))
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {SHEET_NS}><sheetData>{rows}</sheetData></worksheet>'
+    assert len(xml) > 24 << 20
+    data = _minimal_xlsx(xml)
+    del xml, rows
+    peak = _peak_mib(lambda: safety.check_container(data, "xlsx", "besar.xlsx", max_cells=5_000_000))
+    assert peak < 32, f"{peak:.0f} MiB held while checking"  # was twice the worksheet (48+ MiB)
+    with pytest.raises(SpreadsheetError, match="more than 1,000,000 cells"):
+        safety.check_container(data, "xlsx", "besar.xlsx", max_cells=1_000_000)  # 700,000 rows x 2 columns

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ckanext.bandaaceh.spreadsheet import Sheet, SpreadsheetError, extract_tables, read_workbook, to_csv
+from ckanext.bandaaceh.spreadsheet import Sheet, SpreadsheetError, extract_tables, parse_number, read_workbook, to_csv
 
 PENDUDUK_FILES = [
     "penduduk.xlsx",
@@ -19,10 +19,10 @@ NAMES = ["No", "Kecamatan", "Jumlah Penduduk - Laki-laki", "Jumlah Penduduk - Pe
 TYPES = ["integer", "text", "integer", "integer", "integer", "number"]
 
 
-def first_table(path, sheet=None):
+def first_table(path, sheet=None, statistics=False):
     wb = read_workbook(path)
     s = wb.sheet(sheet) if sheet else wb.sheets[0]
-    tables = extract_tables(s, filename=wb.filename)
+    tables = extract_tables(s, filename=wb.filename, statistics=statistics)
     assert tables
     return tables[0]
 
@@ -47,6 +47,19 @@ def test_penduduk_same_table_in_every_format(fixture_path, name):
 
 
 @pytest.mark.parametrize("name", PENDUDUK_FILES)
+def test_penduduk_statistics_rules(fixture_path, name):
+    # by default (statistics=True) the running number and the L+P total column go too
+    t = first_table(fixture_path(name), statistics=True)
+    assert [c.name for c in t.columns] == NAMES[1:4] + NAMES[5:]
+    assert [c.type for c in t.columns] == TYPES[1:4] + TYPES[5:]
+    assert t.source_columns == [2, 3, 4, 6]
+    assert [(col, name) for col, name, _ in t.dropped_columns] == [(1, "No"), (5, "Jumlah")]
+    assert t.dropped_rows == [(14, "Jumlah")]
+    assert [r[1:3] for r in t.rows] == [[12345, 11234], [13001, 12876], [10500, 10211], [19876, 19001], [13456, 13120]]
+    assert "'Jumlah' (baris 14)" in t.note and "'No' (kolom A" in t.note and "'Jumlah' (kolom E" in t.note
+
+
+@pytest.mark.parametrize("name", PENDUDUK_FILES)
 def test_penduduk_csv_output(fixture_path, name):
     text = to_csv(first_table(fixture_path(name)))
     lines = text.splitlines()
@@ -67,15 +80,15 @@ def test_apbg_sheet(fixture_path):
     assert [r[0] for r in t.rows] == ["1", "1.1", "1.2", "2", "2.1"]
     assert [r[2] for r in t.rows] == [964073000, 14073000, 950000000, -500000, 1587456770]
     assert t.rows[4][4] == Decimal("12.5")
-    assert t.number(0, 3) == Decimal("900000000")
-    assert t.number(3, 3) is None
+    assert parse_number(t.rows[0][3]) == Decimal("900000000")
+    assert parse_number(t.rows[3][3]) is None
 
 
 def test_error_names_file_sheet_row_cell(fixture_path):
     t = first_table(fixture_path("penduduk.xlsx"), "APBG")
-    with pytest.raises(SpreadsheetError) as err:
-        t.number(4, 3)
-    e = err.value
+    with pytest.raises(ValueError) as failed:
+        parse_number(t.rows[4][3])
+    e = t.error(4, 3, str(failed.value))
     assert str(e) == "penduduk.xlsx, sheet 'APBG', row 12, cell D12: cannot read '1.2.3' as a number"
     assert (e.file, e.sheet, e.row, e.column, e.cell) == ("penduduk.xlsx", "APBG", 12, 4, "D12")
     assert t.cell(4, 3) == "D12"
@@ -144,7 +157,7 @@ def test_header_whitespace_normalized():
 
 
 def test_numbering_row_plain_integers():
-    t = extract_tables(grid(["No", "Nama", "Nilai"], [1, 2, 3], [1, "a", 10], [2, "b", 20]))[0]
+    t = extract_tables(grid(["No", "Nama", "Nilai"], [1, 2, 3], [1, "a", 10], [2, "b", 20]), statistics=False)[0]
     assert t.rows == [[1, "a", 10], [2, "b", 20]]
     assert t.source_rows == [3, 4]
 
@@ -206,7 +219,8 @@ def test_unmerged_two_row_header_csv_style():
             ["No", "Wilayah", "Penduduk", None, "Keterangan"],
             [None, None, "L", "P", None],
             [1, "A", 5, 6, "x"],
-        )
+        ),
+        statistics=False,
     )[0]
     assert [c.name for c in t.columns] == ["No", "Wilayah", "Penduduk - L", "Penduduk - P", "Keterangan"]
 
@@ -245,7 +259,8 @@ def test_two_signers_side_by_side_stop_the_table():
             [1, "a", 1, 2, 3, "x"],
             [None, "Mengetahui,", None, None, "Banda Aceh, 2 Mei 2024", None],
             [None, "Keuchik", None, None, "Sekretaris", None],
-        )
+        ),
+        statistics=False,
     )[0]
     assert t.rows == [[1, "a", 1, 2, 3, "x"]]
 
@@ -271,3 +286,24 @@ def test_many_duplicate_names_are_fast():
     t = extract_tables(grid(["X"] * 5000 + ["Y"], ["a"] * 5000 + [1], ["b"] * 5000 + [2]))[0]
     names = [c.name for c in t.columns]
     assert names[:3] == ["X", "X (2)", "X (3)"] and names[-2:] == ["X (5000)", "Y"]
+
+
+def test_control_characters_never_reach_a_table_csv():
+    filler = "".join(f"Gampong Nomor {i},{i}\r\n" for i in range(10, 60))  # keeps it text, not binary
+    data = ("Na\x1bma,Nilai\r\nAg\x07us,5\r\nBudi\x08,7\r\n\x1b,8\r\n" + filler).encode("utf-8")
+    t = extract_tables(read_workbook(data, "kontrol.csv").sheets[0])[0]
+    assert [c.name for c in t.columns] == ["Nama", "Nilai"]
+    assert t.rows[:3] == [["Agus", 5], ["Budi", 7], [None, 8]] and len(t.rows) == 53
+
+
+def test_nul_in_csv_is_refused():
+    with pytest.raises(SpreadsheetError, match="binary"):
+        read_workbook(b"Nama,Nilai\r\nAg\x00us,5\r\n", "nul.csv")
+
+
+def test_xlsx_escaped_control_characters_are_removed():
+    """xlsx writes NUL as '_x0000_'; calamine decodes it to '\\x00'."""
+    rows = [["Nama", "Nilai", "Kode"], ["Ag\x00us\x1b", 5, "0\x0001"], ["Budi", 7, "002"]]
+    t = extract_tables(Sheet(name="S", rows=rows))[0]
+    assert t.rows == [["Agus", 5, "001"], ["Budi", 7, "002"]]
+    assert to_csv(t).count("\x00") == 0

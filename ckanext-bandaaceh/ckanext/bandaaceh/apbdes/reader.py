@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..spreadsheet import Sheet, SpreadsheetError, Workbook, read_workbook
+from ..spreadsheet.safety import ZipLimitError, ZipPolicy, check_zip_members, open_zip, read_zip_member
 from .errors import BudgetReadError, UnknownLayoutError
 from .layouts import find_header, read_table_layout
 from .model import LAYOUTS, PERIODE, TAHAP, Budget, Problem
@@ -27,6 +28,12 @@ ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 ZIP_MAX_RATIO = 200
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_LIMITS = {  # ZipLimitError.limit -> message
+    "members": "Berkas zip berisi {value} berkas (maksimum {allowed}).",
+    "size": "Isi zip terlalu besar setelah diekstrak (> {allowed:,} byte).",
+    "ratio": "{member}: rasio kompresi tidak wajar (zip bomb?).",
+    "declared": "{member}: ukuran isi tidak sesuai dengan header zip.",
+}
 
 
 def _is_zip_of_tables(data: bytes) -> bool:
@@ -43,6 +50,13 @@ def _is_zip_of_tables(data: bytes) -> bool:
     return any(n.lower().endswith(".csv") for n in names)
 
 
+def _too_large(exc: ZipLimitError) -> BudgetReadError:
+    if exc.limit == "encrypted":
+        return BudgetReadError("unreadable_file", f"{exc.member} di dalam zip terenkripsi.")
+    return BudgetReadError("file_too_large", _ZIP_LIMITS[exc.limit].format(
+        member=exc.member, value=exc.value, allowed=exc.allowed))
+
+
 def read_zip_tables(
     data: bytes,
     filename: str | None = None,
@@ -57,39 +71,32 @@ def read_zip_tables(
     Each member is parsed by the spreadsheet layer; sheets are named by table (``Ta_RAB``).
     """
     name = os.path.basename(filename) if filename else None
+    policy = ZipPolicy(max_members=max_members, max_uncompressed=max_uncompressed, max_ratio=ZIP_MAX_RATIO)
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise BudgetReadError("unreadable_file", f"Berkas zip rusak atau terpotong ({exc}).") from None
+        zf = open_zip(data, name)
+    except SpreadsheetError as exc:
+        raise BudgetReadError("unreadable_file", f"Berkas zip rusak atau terpotong ({exc.reason}).") from None
     with zf:
         infos = zf.infolist()
-        if len(infos) > max_members:
-            raise BudgetReadError("file_too_large", f"Berkas zip berisi {len(infos)} berkas (maksimum {max_members}).")
         wanted = {t.lower() for t in tables}
-        total = 0
-        sheets: list[Sheet] = []
-        seen: set[str] = set()
+        chosen: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
-            if info.is_dir():
-                continue
-            tname = table_name(info.filename)
-            if tname is None or tname.lower() not in wanted or tname in seen:
-                continue
-            if info.flag_bits & 0x1:
-                raise BudgetReadError("unreadable_file", f"{info.filename} di dalam zip terenkripsi.")
-            total += info.file_size
-            if total > max_uncompressed:
-                raise BudgetReadError("file_too_large", f"Isi zip terlalu besar setelah diekstrak (> {max_uncompressed:,} byte).")
-            if info.compress_size and info.file_size / info.compress_size > ZIP_MAX_RATIO and info.file_size > 1 << 20:
-                raise BudgetReadError("file_too_large", f"{info.filename}: rasio kompresi tidak wajar (zip bomb?).")
+            tname = table_name(info.filename) if not info.is_dir() else None
+            if tname is not None and tname.lower() in wanted and tname not in chosen:
+                chosen[tname] = info
+        sheets: list[Sheet] = []
+        try:  # the archive and the selected members, before any is inflated
+            check_zip_members(list(chosen.values()), name, policy, total_members=len(infos))
+        except ZipLimitError as exc:
+            raise _too_large(exc) from None
+        for tname, info in chosen.items():
             try:
-                with zf.open(info) as fh:
-                    content = fh.read(info.file_size + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-                raise BudgetReadError("unreadable_file", f"{info.filename} di dalam zip tidak dapat dibaca ({exc}).") from None
-            if len(content) > info.file_size:
-                raise BudgetReadError("file_too_large", f"{info.filename}: ukuran isi tidak sesuai dengan header zip.")
-            seen.add(tname)
+                content = read_zip_member(zf, info, name)
+            except ZipLimitError as exc:
+                raise _too_large(exc) from None
+            except SpreadsheetError as exc:
+                raise BudgetReadError("unreadable_file",
+                                      f"{info.filename} di dalam zip tidak dapat dibaca ({exc.reason}).") from None
             if not content.strip():
                 sheets.append(Sheet(tname, []))
                 continue

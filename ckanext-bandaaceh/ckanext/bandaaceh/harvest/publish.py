@@ -13,15 +13,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckanext.bandaaceh.spreadsheet import SpreadsheetError, Table, extract_tables, read_workbook, to_csv
+from ckanext.bandaaceh.spreadsheet import SpreadsheetError, Table, extract_tables, read_workbook, tidy_table, to_csv
 
 from .config import Entry
 
 __all__ = ["PreparedTable", "PreparedFile", "prepare_file", "datastore_fields", "package_fields",
-           "ORIGINAL_KEY", "slug"]
+           "ORIGINAL_KEY", "LONG_SUFFIX", "slug"]
 
 #: ``harvest_key`` of the resource holding the original file.
 ORIGINAL_KEY = "original"
+#: Suffix of the ``harvest_key`` of a table's tidy (long) form.
+LONG_SUFFIX = ":panjang"
 DATASTORE_TYPES = {"integer": "int8", "number": "numeric", "boolean": "bool", "text": "text"}
 MAX_FIELD_BYTES = 63  # PostgreSQL identifiers
 
@@ -57,7 +59,10 @@ def datastore_fields(table: Table) -> list[dict[str, Any]]:
             kind = "timestamp" if has_time else "date"
         else:
             kind = DATASTORE_TYPES[column.type]
-        fields.append({"id": fid, "type": kind, "info": {"label": column.name}})
+        info = {"label": column.name}
+        if column.description:
+            info["notes"] = column.description
+        fields.append({"id": fid, "type": kind, "info": info})
     return fields
 
 
@@ -93,12 +98,31 @@ def _describe(table: Table, source_url: str) -> str:
     lines.append(f"Tabel dari sheet '{table.sheet}' berkas {source_url}, baris "
                  f"{table.header_rows[0] if table.header_rows else '?'} dan seterusnya; "
                  f"{len(table.rows)} baris data, {len(table.columns)} kolom.")
+    if table.note:
+        lines.append(table.note)
     lines += [n for n in table.notes if n]
     return "\n\n".join(lines)
 
 
+def _describe_long(table: Table, wide_name: str) -> str:
+    dims = ", ".join(c.name for c in table.columns[:-1])
+    return (f"Bentuk panjang (tidy) dari tabel '{wide_name}': satu baris per nilai, dengan kolom {dims} "
+            f"dan nilai di kolom '{table.columns[-1].name}'; {len(table.rows)} baris. "
+            "Cocok untuk grafik dan pengolahan data.")
+
+
+def _prepared(key: str, sheet: str, name: str, description: str, filename: str, table: Table) -> PreparedTable:
+    text = to_csv(table).encode("utf-8")
+    return PreparedTable(key=key, sheet=sheet, name=name, description=description, filename=filename[:120],
+                         csv=text, sha256=hashlib.sha256(text).hexdigest(), fields=datastore_fields(table),
+                         table=table)
+
+
 def prepare_file(data: bytes, filename: str, entry: Entry, *, max_bytes: int, max_cells: int) -> PreparedFile:
     """Read a spreadsheet and turn each table found on its sheets into a CSV and DataStore fields.
+
+    A statistics table with two or more value columns also gets its tidy (long) form
+    (:func:`tidy_table`) as a second table, keyed ``<key>:panjang``.
 
     Takes ``entry.sheets`` (all visible sheets when not given). Raises SpreadsheetError (naming
     file, sheet, row and cell where known) if the file cannot be read, a named sheet has no
@@ -116,14 +140,14 @@ def prepare_file(data: bytes, filename: str, entry: Entry, *, max_bytes: int, ma
         for n, table in enumerate(found, start=1):
             suffix = f" (tabel {n})" if len(found) > 1 else ""
             key = f"sheet:{sheet.name}" + (f"#{n}" if n > 1 else "")
-            text = to_csv(table).encode("utf-8")
             stem = slug(sheet.name) + (f"-tabel-{n}" if n > 1 else "")
-            tables.append(PreparedTable(
-                key=key, sheet=sheet.name, name=f"{sheet.name}{suffix}",
-                description=_describe(table, entry.url),
-                filename=f"{entry.name}-{stem}.csv"[:120], csv=text,
-                sha256=hashlib.sha256(text).hexdigest(), fields=datastore_fields(table), table=table,
-            ))
+            name = f"{sheet.name}{suffix}"
+            tables.append(_prepared(key, sheet.name, name, _describe(table, entry.url),
+                                    f"{entry.name}-{stem}.csv", table))
+            long = tidy_table(table)
+            if long is not None:
+                tables.append(_prepared(key + LONG_SUFFIX, sheet.name, f"{name} (bentuk panjang)",
+                                        _describe_long(long, name), f"{entry.name}-{stem}-panjang.csv", long))
     if not tables:
         raise SpreadsheetError("tidak ada tabel data (baris judul kolom + baris data) di sheet mana pun",
                                file=book.filename)

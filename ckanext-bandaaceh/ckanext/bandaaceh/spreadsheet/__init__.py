@@ -4,12 +4,15 @@
     for sheet in wb.sheets:
         for table in extract_tables(sheet, filename=wb.filename):
             csv_text = to_csv(table)
+            long = tidy_table(table)  # None when there is nothing to melt
 
 Modules: detect (format by content), safety (zip bombs, DTDs, forged sizes,
 before the parser), reader/_rawread (python-calamine; xls in a memory-capped
 child process), csvread (encoding and delimiter), numeric and dates (Indonesian
 and English number/date text), tables (header detection and typing), export
-(CSV). Every failure is a SpreadsheetError naming the file (and sheet/row/cell
+(CSV), coltypes (whole-column typing), statistics (total columns, running
+numbers, footnote marks) and tidy (the long form of a statistics table:
+``tidy_table(table)``). Every failure is a SpreadsheetError naming the file (and sheet/row/cell
 where known).
 
 Runtime dependencies: python-calamine, charset-normalizer, olefile.
@@ -21,6 +24,7 @@ from .export import csv_cell, format_value, to_csv
 from .numeric import NumberInfo, parse_number, parse_number_info
 from .reader import Sheet, Workbook, read_workbook
 from .tables import Column, Table, extract_tables
+from .tidy import tidy_table
 
 __all__ = [
     "SpreadsheetError",
@@ -35,6 +39,7 @@ __all__ = [
     "Column",
     "Table",
     "extract_tables",
+    "tidy_table",
     "to_csv",
     "format_value",
     "csv_cell",

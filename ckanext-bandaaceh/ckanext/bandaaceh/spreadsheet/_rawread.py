@@ -31,6 +31,8 @@ class RawReadError(Exception):
 
 
 def _fatal(exc: BaseException) -> bool:
+    """Exceptions to let through: everything else from calamine (including pyo3's
+    PanicException, a BaseException) means a file it cannot read."""
     return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
 
 

@@ -38,12 +38,19 @@ import io
 import re
 import struct
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import compress
 
 from .errors import SpreadsheetError
 
 __all__ = [
     "check_container",
+    "ZipPolicy",
+    "ZipLimitError",
+    "open_zip",
+    "check_zip_members",
+    "read_zip_member",
     "MAX_ZIP_MEMBERS",
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_COMPRESSION_RATIO",
@@ -53,7 +60,9 @@ MAX_ZIP_MEMBERS = 5_000
 MAX_UNCOMPRESSED_BYTES = 1 << 30  # 1 GiB in total
 MAX_COMPRESSION_RATIO = 200  # per member larger than RATIO_MIN_SIZE; zip bombs reach 1000+
 RATIO_MIN_SIZE = 1 << 20
-_CHUNK = 8 << 20
+_CHUNK = 2 << 20
+_MAX_TAG = 4 * _CHUNK
+_FIRST_CHUNK = 256 << 10  # measured exactly (every reference); later chunks take the fast path
 
 # Whitespace to ' ', single quotes to double quotes and letters to upper case,
 # so one pattern fits every spelling of a reference attribute.
@@ -64,13 +73,15 @@ _REF_ROW = re.compile(rb' R="[A-Z]*(\d+)"')
 _REF_COL = re.compile(rb' R="([A-Z]+)')
 _REF_ROW_LOOSE = re.compile(rb' R *= *"[A-Z]*(\d+)"')
 _REF_COL_LOOSE = re.compile(rb' R *= *"([A-Z]+)')
+# UTF-16/UTF-32 byte-order marks, or '<' as a 16/32-bit character
+_WIDE_XML = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00\xfe\xff", b"\x00\x00\x00<")
 _DTD = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
 _ODS_TAG = re.compile(
     rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>|</table:(table-row|table)>"
 )
 _ODS_ROWS_REP = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _ODS_COLS_REP = re.compile(rb'table:number-columns-repeated="(\d+)"')
-_BIG_REPEAT = re.compile(rb'-repeated="\d{4,}"')
+_BIG_REPEAT = re.compile(rb'-repeated="\d{4}')
 
 
 def _col_number(letters: bytes) -> int:
@@ -190,24 +201,48 @@ class _XlsxExtent:
         return rows * cols
 
 
-def _widest_row(data: bytes) -> int:
+def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
+    """A member inflated again, streamed in chunks that end before a '<' (so no tag is cut)."""
+    carry = b""
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(_CHUNK)
+            if not block:
+                break
+            chunk = carry + block
+            cut = chunk.rfind(b"<")
+            if cut <= 0:  # one tag (or text) spans the whole chunk
+                if len(chunk) > _MAX_TAG:
+                    raise SpreadsheetError(f"zip member {info.filename!r} has an XML tag or text run longer "
+                                           f"than {_MAX_TAG:,} bytes", file=name)
+                carry = chunk
+                continue
+            yield chunk[:cut]
+            carry = chunk[cut:]
+    if carry:
+        yield carry
+
+
+def _widest_row(chunks: Iterable[bytes]) -> int:
     """Most cells in one <row> (used only when some cells lack an r="..." reference)."""
-    text = data.translate(_NORMALIZE)
-    widest = 0
-    for seg in re.split(rb"<(?:\w+:)?ROW[ >/]", text):
-        n = seg.count(b"<C ") + seg.count(b"<C>") + seg.count(b"<C/") + seg.count(b":C ")
-        widest = max(widest, n)
+    widest = current = 0
+    for chunk in chunks:
+        segments = re.split(rb"<(?:\w+:)?ROW[ >/]", chunk.translate(_NORMALIZE))
+        for i, seg in enumerate(segments):
+            n = seg.count(b"<C ") + seg.count(b"<C>") + seg.count(b"<C/") + seg.count(b":C ")
+            current = current + n if i == 0 else n  # the first segment continues the open row
+            widest = max(widest, current)
     return widest
 
 
-def _ods_cells(data: bytes) -> int:
+def _ods_cells(chunks: Iterable[bytes]) -> int:
     """Total of (last non-empty row x last non-empty column) over the tables of content.xml."""
     total = 0
     row = col = 0
     max_row = max_col = 0
     row_rep = 1
     row_has_value = False
-    for m in _ODS_TAG.finditer(data):
+    for m in (m for chunk in chunks for m in _ODS_TAG.finditer(chunk)):
         tag, attrs, selfclose, end_tag = m.group(1), m.group(2), m.group(3), m.group(4)
         if end_tag == b"table" or tag == b"table":
             total += max_row * max_col
@@ -237,27 +272,97 @@ def _ods_cells(data: bytes) -> int:
     return total + max_row * max_col
 
 
-def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
+class ZipLimitError(SpreadsheetError):
+    """A zip archive over one of the :class:`ZipPolicy` limits.
+
+    ``limit`` is 'members', 'size', 'ratio', 'encrypted' or 'declared' (a member
+    holding more than its header says); ``member`` the zip
+    member concerned (if one is) and ``value``/``allowed`` the figures compared.
+    """
+
+    def __init__(self, reason: str, *, limit: str, member: str | None = None, value: int = 0,
+                 allowed: int = 0, file: str | None = None) -> None:
+        super().__init__(reason, file=file)
+        self.limit, self.member, self.value, self.allowed = limit, member, value, allowed
+
+    def __reduce__(self):
+        return (_rebuild_limit, (self.reason, self.limit, self.member, self.value, self.allowed, self.file))
+
+
+def _rebuild_limit(reason, limit, member, value, allowed, file) -> ZipLimitError:
+    return ZipLimitError(reason, limit=limit, member=member, value=value, allowed=allowed, file=file)
+
+
+@dataclass(frozen=True)
+class ZipPolicy:
+    """The one set of zip limits (workbooks here; Siskeudes exports in apbdes with their own figures)."""
+
+    max_members: int = MAX_ZIP_MEMBERS
+    max_uncompressed: int = MAX_UNCOMPRESSED_BYTES
+    max_ratio: int = MAX_COMPRESSION_RATIO
+    ratio_min_size: int = RATIO_MIN_SIZE
+
+
+def open_zip(data: bytes, name: str | None) -> zipfile.ZipFile:
+    """Open a zip archive held in memory; SpreadsheetError if it is corrupt or truncated."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
+        zf.infolist()
     except Exception as exc:  # BadZipFile, NotImplementedError, struct.error, ... on damaged archives
         raise SpreadsheetError(f"the file is a corrupt or truncated zip archive ({exc})", file=name) from None
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise SpreadsheetError(f"the zip archive has {len(infos):,} members, more than {MAX_ZIP_MEMBERS:,}", file=name)
+    return zf
+
+
+def check_zip_members(
+    infos: Sequence[zipfile.ZipInfo], name: str | None, policy: ZipPolicy | None = None, *,
+    total_members: int | None = None,
+) -> None:
+    """Refuse (ZipLimitError) before inflating: too many members (``total_members``, default
+    ``len(infos)``), more than ``max_uncompressed`` declared bytes over ``infos``, an encrypted
+    member, or a member compressed more than ``max_ratio`` to 1 (zip bombs). Without ``policy``
+    the workbook limits (this module's constants) apply."""
+    if policy is None:
+        policy = ZipPolicy(MAX_ZIP_MEMBERS, MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO, RATIO_MIN_SIZE)
+    count = len(infos) if total_members is None else total_members
+    if count > policy.max_members:
+        raise ZipLimitError(f"the zip archive has {count:,} members, more than {policy.max_members:,}",
+                            limit="members", value=count, allowed=policy.max_members, file=name)
     declared = sum(i.file_size for i in infos)
-    if declared > MAX_UNCOMPRESSED_BYTES:
-        raise SpreadsheetError(
-            f"the workbook would unpack to {declared:,} bytes, more than the limit of {MAX_UNCOMPRESSED_BYTES:,}",
-            file=name,
+    if declared > policy.max_uncompressed:
+        raise ZipLimitError(
+            f"the workbook would unpack to {declared:,} bytes, more than the limit of {policy.max_uncompressed:,}",
+            limit="size", value=declared, allowed=policy.max_uncompressed, file=name,
         )
     for info in infos:
-        if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise SpreadsheetError(
-                f"zip member {info.filename!r} is compressed {info.file_size // max(info.compress_size, 1):,} to 1, "
-                f"more than {MAX_COMPRESSION_RATIO} to 1 (a zip bomb?)",
-                file=name,
+        if info.flag_bits & 0x1:
+            raise ZipLimitError(f"zip member {info.filename!r} is encrypted", limit="encrypted",
+                                member=info.filename, file=name)
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > policy.ratio_min_size and info.file_size > policy.max_ratio * max(info.compress_size, 1):
+            raise ZipLimitError(
+                f"zip member {info.filename!r} is compressed {ratio:,} to 1, "
+                f"more than {policy.max_ratio} to 1 (a zip bomb?)",
+                limit="ratio", member=info.filename, value=ratio, allowed=policy.max_ratio, file=name,
             )
+
+
+def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str | None) -> bytes:
+    """A member's bytes, inflated no further than its declared size (a member that lies is refused)."""
+    try:
+        with zf.open(info) as fh:
+            content = fh.read(info.file_size + 1)
+    except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (unknown method), ...
+        raise SpreadsheetError(f"zip member {info.filename!r} cannot be read ({exc})", file=name) from None
+    if len(content) > info.file_size:
+        raise ZipLimitError(f"zip member {info.filename!r} holds more than its declared size", limit="declared",
+                            member=info.filename, value=len(content), allowed=info.file_size, file=name)
+    return content
+
+
+def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
+    zf = open_zip(data, name)
+    infos = zf.infolist()
+    check_zip_members(infos, name)
     cells = 0
     inflated = 0
     for info in infos:
@@ -267,13 +372,14 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
         # calamine finds worksheets through the relationship files, so any XML part may be one
         extent = _XlsxExtent() if fmt == "xlsx" else None
         is_ods_content = fmt == "ods" and member == "content.xml"
-        keep: list[bytes] | None = [] if is_ods_content else None
+        big_repeat = False
+        gate_tail = b""
         first = True
         carry = b""
         try:
             with zf.open(info) as fh:
                 while True:
-                    block = fh.read(_CHUNK)
+                    block = fh.read(_FIRST_CHUNK if first else _CHUNK)
                     if not block:
                         break
                     inflated += len(block)
@@ -284,6 +390,14 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                         first = False
                         if fmt == "xlsx":
                             _check_sst_counts(chunk[:65536], member, name, max_cells)
+                        if chunk.startswith(_WIDE_XML):
+                            # the byte scans below would not see '<!DOCTYPE' or r="..." in it,
+                            # and calamine reads such a sheet as empty: refuse, never lose data
+                            raise SpreadsheetError(
+                                f"zip member {member!r} is XML in UTF-16/UTF-32, which spreadsheet "
+                                "programs do not write; open the file and save it again as .xlsx/.ods",
+                                file=name,
+                            )
                         if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
                             # binary part (image, vbaProject.bin ...): inflate for the CRC, nothing to scan
                             extent = None
@@ -294,14 +408,15 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                     _scan_dtd(head, member, name)
                     if extent is not None:
                         extent.feed(head)
-                    if keep is not None:
-                        keep.append(head)
+                    if is_ods_content and not big_repeat:  # with the tail before, so no attribute is cut
+                        big_repeat = _BIG_REPEAT.search(gate_tail + head) is not None
+                        gate_tail = head[-32:]
                 if carry:
                     _scan_dtd(carry, member, name)
                     if extent is not None:
                         extent.feed(carry)
-                    if keep is not None:
-                        keep.append(carry)
+                    if is_ods_content and not big_repeat:
+                        big_repeat = _BIG_REPEAT.search(gate_tail + carry) is not None
         except SpreadsheetError:
             raise
         except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (unknown method), ...
@@ -311,12 +426,10 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
         if extent is not None:
             widest = 0
             if extent.cell_tags > extent.col_refs:
-                widest = _widest_row(zf.read(info))
+                widest = _widest_row(_tag_chunks(zf, info, name))  # a second streamed pass, rare
             cells += extent.cells(widest)
-        if keep is not None:
-            content = b"".join(keep)
-            if _BIG_REPEAT.search(content):
-                cells += _ods_cells(content)
+        if big_repeat:  # only then can a small content.xml span many cells: a second streamed pass
+            cells += _ods_cells(_tag_chunks(zf, info, name))
         if cells > max_cells:
             raise SpreadsheetError(
                 f"the workbook has more than {max_cells:,} cells (counting each sheet's used range from A1)",
@@ -325,7 +438,7 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
 
 
 def _scan_dtd(chunk: bytes, member: str, name: str) -> None:
-    if b"<!" in chunk:
+    if b"!" in chunk and b"<!" in chunk:  # '!' is rare in sheet XML and found at memchr speed
         for marker in _DTD:
             if marker in chunk:
                 raise SpreadsheetError(

@@ -2,37 +2,44 @@
 
 Government spreadsheets wrap their data in title rows, multi-row merged headers,
 column-number rows, total rows, footnotes and signature blocks. This module finds
-the header, joins its levels, keeps the data rows, and types each column.
+the header, joins its levels, keeps the data rows, and types each column (whole
+columns at once, see :mod:`.coltypes`). The statistics-table rules (total columns,
+running numbers, footnote marks, BPS markers) are in :mod:`.statistics`.
 """
 from __future__ import annotations
 
-import datetime
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from itertools import compress
+from operator import itemgetter
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from .dates import parse_date
+from .coltypes import COLUMN_TYPES, CONFIDENTIAL_TOKENS, ZERO_TOKENS, strip_control, to_text, type_columns
 from .errors import SpreadsheetError, cell_ref, column_letter
-from .numeric import NULL_TOKENS, parse_number, parse_number_info
-from .reader import Sheet
+from .numeric import NULL_TOKENS, parse_number
+from .reader import Sheet, gc_paused
+from .statistics import MONTH_WORDS, apply_statistics, strip_mark
 
 __all__ = ["Column", "Table", "extract_tables", "COLUMN_TYPES"]
 
-COLUMN_TYPES = ("integer", "number", "date", "text", "boolean")
 MAX_HEADER_ROWS = 4
 _LOOKAHEAD = 10
 
+_text = to_text
 _WS = re.compile(r"\s+")
+_CITY = r"(?:se\s*-?\s*)?(?:kota\s+)?banda\s*aceh"
+_QUALIFIER = (
+    r"(?:\s+(?:total|keseluruhan|seluruhnya|semua|akhir|umum|kota|kabupaten|tahun|bulan|"
+    + _CITY + r"|\d{4}|" + MONTH_WORDS + r"))*"
+)
+# Rows that sum or average the others: 'Jumlah', 'TOTAL 2024', 'Jumlah Januari', 'Rata-rata'.
 _TOTAL = re.compile(
-    r"^(?:grand\s*|sub\s*-?\s*)?(?:jumlah|total|sum|jlh\.?|jml\.?)"
-    r"(?:\s+(?:total|keseluruhan|seluruhnya|semua|akhir|umum|kota|kabupaten))?\s*:?$",
+    r"^(?:(?:grand\s*|sub\s*-?\s*)?(?:jumlah|total|sum|jlh\.?|jml\.?)(?:\s*/\s*(?:jumlah|total))?"
+    r"|rata\s*-?\s*rata|rata2|rerata|average|mean)" + _QUALIFIER + r"\s*:?$",
     re.IGNORECASE,
 )
-_MONTH_WORDS = (
-    "januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|"
-    "nopember|november|desember|january|february|march|may|june|july|august|october|december"
-)
+# The city-wide row of a statistics table; a total only as the first or last data row.
+_CITY_ROW = re.compile(r"^" + _CITY + r"(?:\s+\d{4})?$", re.IGNORECASE)
 _FOOTNOTE = re.compile(
     r"^(?:"
     r"(?:sumber|source|catatan|keterangan|ket|note|notes|nb|n\.b)\s*\.?\s*:"  # 'Sumber: BPS'
@@ -47,8 +54,8 @@ _SIGNATURE = re.compile(
     r"bupati|mengetahui|menyetujui|disetujui|disahkan|diketahui|dibuat\s+oleh|ditetapkan|"
     r"pembuat\s+daftar|plt\.?|plh\.?|an\.|a\.n\.?)\b"
     r"|nip\b|nip\.|nrp\b"
-    r"|[a-z][a-z .'-]{1,40},\s*\d{1,2}\s+(?:" + _MONTH_WORDS + r")\s+\d{4}$"  # 'Banda Aceh, 12 Januari 2024'
-    r"|[a-z][a-z .'-]{1,40},\s*(?:" + _MONTH_WORDS + r")\s+\d{4}$"
+    r"|[a-z][a-z .'-]{1,40},\s*\d{1,2}\s+(?:" + MONTH_WORDS + r")\s+\d{4}$"  # 'Banda Aceh, 12 Januari 2024'
+    r"|[a-z][a-z .'-]{1,40},\s*(?:" + MONTH_WORDS + r")\s+\d{4}$"
     r")",
     re.IGNORECASE,
 )
@@ -62,14 +69,23 @@ _CODE_HEADER = re.compile(
     re.IGNORECASE,
 )
 _NUMBERING = re.compile(r"^\(?\s*(\d{1,3})\s*\)?\.?(?:\s*[=+\-x*/:]\s*\(?\s*\d{1,3}\s*\)?)*$")
+_MARKERS = NULL_TOKENS | ZERO_TOKENS | CONFIDENTIAL_TOKENS
+_MONTH_ONLY = re.compile(r"^(?:" + MONTH_WORDS + r")(?:\s+\d{4})?$", re.IGNORECASE)
 
 
 @dataclass
 class Column:
-    """A table column: a unique non-empty ``name`` and a ``type`` from COLUMN_TYPES."""
+    """A table column: a unique non-empty ``name`` and a ``type`` from COLUMN_TYPES.
+
+    ``levels`` are the header texts of the column per header row (footnote marks
+    removed; '' where a level is empty or repeats the one above); ``description``
+    holds the footnote that the header pointed to ('2024*)' -> '*) angka sementara').
+    """
 
     name: str
     type: str
+    description: str = ""
+    levels: tuple[str, ...] = ()
 
 
 @dataclass
@@ -80,7 +96,10 @@ class Table:
     datetime.datetime when times are present), bool (boolean), str (text) or None.
     ``source_rows[i]`` is the 1-based sheet row of ``rows[i]``; ``source_columns[j]``
     the 1-based sheet column of ``columns[j]``. ``titles`` are the title lines above
-    the header and ``notes`` the footnote lines below the data.
+    the header and ``notes`` the footnote lines below the data. ``dropped_rows``
+    lists the (sheet row, label) of total, subtotal and average rows left out, and
+    ``dropped_columns`` the (sheet column, name, why) of total and running-number
+    columns left out; :attr:`note` says both in words.
     """
 
     sheet: str
@@ -92,17 +111,12 @@ class Table:
     titles: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     filename: str | None = None
+    dropped_rows: list[tuple[int, str]] = field(default_factory=list)
+    dropped_columns: list[tuple[int, str, str]] = field(default_factory=list)
 
     def cell(self, row_index: int, column_index: int) -> str:
         """A1-style reference of ``rows[row_index][column_index]`` in the sheet."""
         return cell_ref(self.source_rows[row_index], self.source_columns[column_index])
-
-    def number(self, row_index: int, column_index: int) -> Decimal | None:
-        """``parse_number`` of a value, raising SpreadsheetError that names its cell on failure."""
-        try:
-            return parse_number(self.rows[row_index][column_index])
-        except ValueError as exc:
-            raise self.error(row_index, column_index, str(exc)) from None
 
     def error(self, row_index: int, column_index: int, reason: str) -> SpreadsheetError:
         """A SpreadsheetError that names the file, sheet, row and cell of a table value."""
@@ -110,27 +124,23 @@ class Table:
         col = self.source_columns[column_index]
         return SpreadsheetError(reason, file=self.filename, sheet=self.sheet, row=row, column=col)
 
+    @property
+    def note(self) -> str:
+        """What was left out, in Indonesian ('' when nothing was): for the resource description."""
+        parts = []
+        if self.dropped_rows:
+            by_label: dict[str, list[str]] = {}
+            for row, label in self.dropped_rows:
+                by_label.setdefault(label, []).append(str(row))
+            listed = "; ".join(f"'{label}' (baris {', '.join(rows)})" for label, rows in by_label.items())
+            parts.append(f"Baris jumlah/rata-rata tidak dimuat agar kolom dapat dijumlahkan: {listed}.")
+        if self.dropped_columns:
+            listed = "; ".join(f"'{name}' (kolom {column_letter(col)}, {why})" for col, name, why in self.dropped_columns)
+            parts.append(f"Kolom tidak dimuat: {listed}.")
+        return " ".join(parts)
+
 
 # ---------------------------------------------------------------- row predicates
-
-
-def _text(value: object) -> str:
-    """Display text of a raw value (for header names and text columns)."""
-    if value is None:
-        return ""
-    if value.__class__ is str:
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return format(value, ".15g")
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ") if (value.hour, value.minute, value.second) != (0, 0, 0) else value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _is_number_text(s: str) -> bool:
@@ -219,27 +229,41 @@ def _is_stop(row: list[object], width: int) -> bool:
     return False
 
 
-def _is_total(row: list[object]) -> bool:
-    """'Jumlah', 'Total', 'JUMLAH TOTAL', 'Grand Total' rows whose other cells are numbers or blank."""
+def _summary_label(row: list[object], prev: list[object] | None = None, pattern: re.Pattern[str] = _TOTAL) -> str | None:
+    """The label of a total/average row ('Jumlah', 'TOTAL 2024', 'Rata-rata'), else None.
+
+    The label is among the row's first three texts; the other cells are numbers,
+    blanks or markers, or repeat the row above (the group a subtotal closes:
+    'Januari | Jumlah | 120') or name a month or year.
+    """
     label = None
     seen = 0
     for v in row:
         if v.__class__ is str:
             seen += 1
-            if _TOTAL.match(v):
+            if pattern.match(v):
                 label = v
                 break
             if seen >= 3:
-                return False
+                return None
     if label is None:
-        return False
-    for v in row:
+        return None
+    for c, v in enumerate(row):
         if v is None or v == label or v.__class__ is not str:
             continue
-        if v.lower() in NULL_TOKENS or _is_number_text(v):
+        if v.lower() in _MARKERS or _is_number_text(v):
             continue
-        return False
-    return True
+        if prev is not None and c < len(prev) and prev[c] == v:
+            continue
+        if _MONTH_ONLY.match(v) or (len(v) == 4 and v.isdigit()):
+            continue
+        return None
+    return label
+
+
+def _is_total(row: list[object]) -> bool:
+    """'Jumlah', 'Total', 'JUMLAH TOTAL', 'Grand Total', 'Rata-rata' rows whose other cells are numbers or blank."""
+    return _summary_label(row) is not None
 
 
 def _is_spacer(row: list[object]) -> bool:
@@ -309,8 +333,22 @@ class _Grid:
     def find_header(self, start: int) -> int | None:
         for r in range(start, self.n):
             if self.eligible_header(r):
-                return r
+                return r - 1 if r > start and self.upper_level(r - 1, r) else r
         return None
+
+    def upper_level(self, u: int, r: int) -> bool:
+        """Is row u, too sparse to be a header on its own, the upper level of header row r?
+
+        In CSV exports a group header ('2023' over 'L | P | L+P') is written once, in
+        the group's first column, so the row above the header holds few cells.
+        """
+        row = self.rows[u]
+        vals = _values(row)
+        if len(set(vals)) < 2 or not all(_headerlike(v) for v in vals):
+            return False
+        if _TITLE.match(_first_text(row) or "") or _is_stop(row, len(vals)):
+            return False
+        return self.is_continuation([u], r)
 
     def is_continuation(self, header_rows: list[int], r: int) -> bool:
         """Is row r a lower level of the header that starts at header_rows[0]?"""
@@ -339,26 +377,40 @@ class _Grid:
         return False
 
 
-def _header_names(grid: _Grid, header_rows: list[int], cols: list[int]) -> list[str]:
+def _header_names(
+    grid: _Grid, header_rows: list[int], cols: list[int]
+) -> tuple[list[str], list[tuple[str, ...]], list[list[str]]]:
+    """(joined names, levels per column, footnote marks per column) of the header rows."""
     levels: list[list[str]] = []
+    marks: list[list[str]] = [[] for _ in cols]
     for i, r in enumerate(header_rows):
-        texts = [_WS.sub(" ", _text(grid.get(r, c))).strip() for c in cols]
+        texts = [_WS.sub(" ", strip_control(_text(grid.get(r, c)))).strip() for c in cols]
         if i < len(header_rows) - 1:
             # fill an unmerged span to the right while the level below continues the group
             below = header_rows[i + 1]
             for j in range(1, len(cols)):
                 if not texts[j] and texts[j - 1] and grid.get(below, cols[j]) is not None and grid.get(below, cols[j - 1]) is not None:
                     texts[j] = texts[j - 1]
+        for j, t in enumerate(texts):
+            texts[j], mark = strip_mark(t)
+            if mark and mark not in marks[j]:
+                marks[j].append(mark)
         levels.append(texts)
     names = []
+    column_levels = []
     for j in range(len(cols)):
         parts: list[str] = []
+        own: list[str] = []
         for level in levels:
             t = level[j]
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
+                own.append(t)
+            else:
+                own.append("")
         names.append(" - ".join(parts))
-    return names
+        column_levels.append(tuple(own))
+    return names, column_levels, marks
 
 
 def _unique_names(names: list[str], cols: list[int]) -> list[str]:
@@ -377,150 +429,6 @@ def _unique_names(names: list[str], cols: list[int]) -> list[str]:
         seen.add(candidate.lower())
         out.append(candidate)
     return out
-
-
-# ---------------------------------------------------------------- typing
-
-
-_NoneType = type(None)
-
-
-def _classify_text(v: str) -> tuple[str, object]:
-    """Classify one distinct text value: ('null'|'int'|'dec'|'amb'|'date'|'text'|'code', parsed)."""
-    if v.lower() in NULL_TOKENS:
-        return "null", None
-    try:
-        info = parse_number_info(v)
-    except ValueError:
-        info = None
-    if info is not None:
-        digits = v.lstrip("-+( \u2212")
-        if digits[:1] == "0" and len(digits) > 1 and digits[1:2].isdigit():
-            return "code", None  # codes with leading zeros: '007', '0812...'
-        if digits.isdigit() and len(digits) > 15:
-            return "code", None  # identifiers such as NIK
-        if info.style == "ambiguous":
-            return "amb", info
-        kind = "int" if info.value == info.value.to_integral_value() else "dec"
-        return kind + (":" + info.style if info.style else ""), info.value
-    d = parse_date(v)
-    if d is not None:
-        return "date", d
-    return "text", None
-
-
-class _ColumnScan:
-    """What a column's raw values look like: classes seen, parsed texts, separator votes."""
-
-    def __init__(self, values: Sequence[object]) -> None:
-        self.values = values
-        classes = set(map(type, values))
-        classes.discard(_NoneType)
-        self.text = bool(classes - {int, float, Decimal, bool, str, datetime.date, datetime.datetime})
-        self.has_int = int in classes
-        self.has_dec = float in classes or Decimal in classes
-        self.has_bool = bool in classes
-        self.has_date = any(issubclass(c, datetime.date) for c in classes)
-        self.has_str = str in classes
-        self.cache: dict[str, object] = {}
-        self.ambiguous: list[str] = []
-        self.votes_id = self.votes_en = 0
-        if self.text or not self.has_str:
-            return
-        for v in {v for v in values if v.__class__ is str}:
-            kind, parsed = _classify_text(v)
-            if kind in ("text", "code"):
-                self.text = True
-                return
-            if kind == "amb":
-                self.ambiguous.append(v)
-                continue
-            self.cache[v] = parsed
-            if kind == "date":
-                self.has_date = True
-            elif kind.startswith("int"):
-                self.has_int = True
-            elif kind.startswith("dec"):
-                self.has_dec = True
-            if kind.endswith(":id"):
-                self.votes_id += 1
-            elif kind.endswith(":en"):
-                self.votes_en += 1
-
-    def finish(self, table_hint: str | None) -> tuple[str, list[object]]:
-        """Resolve ambiguous texts (column votes first, then the table's) and return (type, typed values)."""
-        values = self.values
-        if self.text:
-            return "text", [None if v is None else _text(v) for v in values]
-        if self.votes_en != self.votes_id:
-            hint = "." if self.votes_en > self.votes_id else None
-        else:
-            hint = table_hint
-        cache = self.cache
-        has_int, has_dec = self.has_int, self.has_dec
-        for v in self.ambiguous:
-            d = parse_number(v, decimal_sep=hint) if hint else parse_number(v)
-            cache[v] = d
-            if d is not None and d == d.to_integral_value():
-                has_int = True
-            else:
-                has_dec = True
-        if self.has_bool:
-            if has_int or has_dec or self.has_date or cache:
-                return "text", [None if v is None else _text(v) for v in values]
-            return "boolean", list(values)
-        if self.has_date:
-            if has_int or has_dec:
-                return "text", [None if v is None else _text(v) for v in values]
-            out = []
-            for v in values:
-                if v is None:
-                    out.append(None)
-                    continue
-                if v.__class__ is str:
-                    v = cache[v]
-                if v is not None and v.__class__ is datetime.datetime and not (
-                    v.hour or v.minute or v.second or v.microsecond
-                ):
-                    v = v.date()
-                out.append(v)
-            return "date", out
-        if has_dec:
-            out = []
-            for v in values:
-                cls = v.__class__
-                if v is None:
-                    out.append(None)
-                elif cls is float:
-                    out.append(Decimal(format(v, ".15g")))
-                elif cls is str:
-                    out.append(cache[v])
-                else:
-                    out.append(Decimal(v))
-            return "number", out
-        if has_int:
-            return "integer", [
-                v if (v is None or v.__class__ is int) else (None if cache[v] is None else int(cache[v]))
-                for v in values
-            ]
-        return "text", [None] * len(values)
-
-
-def _type_columns(
-    columns_values: list[Sequence[object]], names: list[str] | None = None
-) -> list[tuple[str, list[object]]]:
-    """Type each column; ambiguous '5.000'-like texts follow the column's, else the table's, convention.
-
-    Columns named like codes ('Kode Rekening', 'NIK', 'NIP', 'No. HP') stay text.
-    """
-    scans = [_ColumnScan(v) for v in columns_values]
-    for scan, name in zip(scans, names or []):
-        if _CODE_HEADER.search(name):
-            scan.text = True
-    votes_en = sum(s.votes_en for s in scans if not s.text)
-    votes_id = sum(s.votes_id for s in scans if not s.text)
-    table_hint = "." if votes_en > votes_id else None
-    return [s.finish(table_hint) for s in scans]
 
 
 # ---------------------------------------------------------------- table building
@@ -563,12 +471,56 @@ def _collect_notes(grid: _Grid, r: int) -> tuple[list[str], int]:
             break
         if _distinct(row) > 3:
             break
-        notes.append(" ".join(dict.fromkeys(_text(v) for v in row if v is not None)))
+        notes.append(strip_control(" ".join(dict.fromkeys(_text(v) for v in row if v is not None))))
         r += 1
     return notes, r
 
 
-def _build(grid: _Grid, h: int, sheet_name: str, filename: str | None, titles: list[str]) -> tuple[Table | None, int]:
+def _suspicious(value: object, header_values: set[object]) -> bool:
+    """Could a value in a row's first cells make it anything but a data row?"""
+    if value is None or value in header_values:
+        return True
+    if value.__class__ is not str:
+        return False
+    return bool(
+        value.lower() in _MARKERS
+        or not any(ch.isalnum() for ch in value)
+        or _TOTAL.match(value)
+        or _CITY_ROW.match(value)
+        or _FOOTNOTE.match(value)
+        or _SIGNATURE.match(value)
+    )
+
+
+def _slow_rows(rows: list[list[object]], start: int, header_values: set[object]) -> list[int]:
+    """Sorted indices (from ``start``) of the rows whose first three cells need a closer look.
+
+    Every other row is an ordinary data row. Decided per column and per distinct
+    value, so that a long sheet costs a few C-level passes, not a Python test per row.
+    """
+    region = rows[start:]
+    if not region:
+        return []
+    k = min(3, max(map(len, region)))
+    if min(map(len, region)) < k:  # a hand-made grid with short rows
+        region = [row if len(row) >= k else row + [None] * (k - len(row)) for row in region]
+    slow: set[int] = set()
+    for c in range(k):
+        column = list(map(itemgetter(c), region))
+        distinct = set(column)
+        # numbers and dates never need a look unless they repeat the header
+        bad = {v for v in [v for v in distinct if v.__class__ is str] if _suspicious(v, header_values)}
+        bad |= distinct & header_values
+        if None in distinct:
+            bad.add(None)
+        if bad:
+            slow.update(compress(range(len(column)), map(bad.__contains__, column)))
+    return sorted(i + start for i in slow)
+
+
+def _build(
+    grid: _Grid, h: int, sheet_name: str, filename: str | None, titles: list[str], statistics: bool
+) -> tuple[Table | None, int]:
     rows = grid.rows
     header_rows = [h]
     r = h + 1
@@ -587,17 +539,35 @@ def _build(grid: _Grid, h: int, sheet_name: str, filename: str | None, titles: l
             continue
         break
     header_sig = [rows[x] for x in header_rows]
+    header_values = {v for x in header_rows for v in rows[x][:3] if v is not None}
     width_hint = len(_values(rows[h]))
     data: list[list[object]] = []
     source: list[int] = []
     notes: list[str] = []
+    dropped: list[tuple[int, str]] = []
+    city: list[int] = []  # data indices of city-named rows: totals when first or last
     gap = 0
     end = grid.n
     n = grid.n
+    slow = _slow_rows(rows, r, header_values)
     append_data, append_source = data.append, source.append
     while r < n:
+        if not gap and data:
+            # ordinary data rows up to the next row that needs a look, in one go
+            k = bisect_left(slow, r)
+            stop = slow[k] if k < len(slow) else n
+            if stop > r:
+                run = rows[r:stop]
+                if numbering is not None and numbering in run:
+                    keep = [i for i, row in enumerate(run) if row != numbering]
+                    data.extend(run[i] for i in keep)
+                    source.extend(r + 1 + i for i in keep)
+                else:
+                    data.extend(run)
+                    source.extend(range(r + 1, stop + 1))
+                r = stop
+                continue
         row = rows[r]
-        # The first (up to) three values decide cheaply for ordinary data rows.
         firsts = []
         for v in row:
             if v is not None:
@@ -617,22 +587,30 @@ def _build(grid: _Grid, h: int, sheet_name: str, filename: str | None, titles: l
             if firsts[0].__class__ is str and _is_stop(row, width_hint):
                 notes, end = _collect_notes(grid, r)
                 break
-            if (
-                (len(texts) == len(firsts) and _is_spacer(row))
-                or (any(_TOTAL.match(t) for t in texts) and _is_total(row))
-                or row in header_sig  # header repeated after a page break
-            ):
+            if (len(texts) == len(firsts) and _is_spacer(row)) or row in header_sig:
+                r += 1  # filler, or the header repeated after a page break
+                continue
+            prev = data[-1] if data else None
+            label = _summary_label(row, prev) if any(_TOTAL.match(t) for t in texts) else None
+            if label is not None:
+                dropped.append((r + 1, label))
                 r += 1
                 continue
+            if statistics and any(_CITY_ROW.match(t) for t in texts) and _summary_label(row, prev, _CITY_ROW):
+                city.append(len(data))
         if (numbering is not None and row == numbering) or (not data and _is_numbering(row, width_hint)):
             r += 1
             continue
         append_data(row)
         append_source(r + 1)
         r += 1
+    for i in reversed([i for i in city if i in (0, len(data) - 1)]):
+        dropped.append((source[i], _first_text(data[i]) or ""))
+        del data[i], source[i]
+    dropped.sort()
     # columns: any with a header or data
-    width = max([len(rows[x]) for x in header_rows] + [len(d) for d in data] + [0])
-    if any(len(d) != width for d in data):
+    width = max([len(rows[x]) for x in header_rows] + [max(map(len, data), default=0)])
+    if data and min(map(len, data)) != width:
         data = [d + [None] * (width - len(d)) for d in data]
     by_column = list(zip(*data)) if data else [()] * width
     used = [
@@ -643,11 +621,26 @@ def _build(grid: _Grid, h: int, sheet_name: str, filename: str | None, titles: l
     cols = [c for c in range(width) if used[c]]
     if not cols:
         return None, end
-    names = _unique_names(_header_names(grid, header_rows, cols), cols)
-    typed = _type_columns([by_column[c] for c in cols], names)
-    columns = [Column(name=name, type=kind) for name, (kind, _) in zip(names, typed)]
+    names, levels, marks = _header_names(grid, header_rows, cols)
+    names = _unique_names(names, cols)
+    typed = type_columns(
+        [by_column[c] for c in cols], [bool(_CODE_HEADER.search(nm)) for nm in names], statistics=statistics
+    )
+    kinds = [kind for kind, _ in typed]
     typed_columns = [values for _, values in typed]
-    out_rows = list(map(list, zip(*typed_columns))) if data else []
+    descriptions = [""] * len(cols)
+    dropped_columns: list[tuple[int, str, str]] = []
+    if statistics:
+        keep, why, descriptions = apply_statistics(names, levels, marks, kinds, typed_columns, notes)
+        dropped_columns = [(cols[j] + 1, names[j], why[j]) for j in range(len(cols)) if j not in keep]
+        cols, names, levels, kinds, typed_columns, descriptions = (
+            [seq[j] for j in keep] for seq in (cols, names, levels, kinds, typed_columns, descriptions)
+        )
+    columns = [
+        Column(name=name, type=kind, description=desc, levels=lv)
+        for name, kind, desc, lv in zip(names, kinds, descriptions, levels)
+    ]
+    out_rows = list(map(list, zip(*typed_columns))) if data and cols else [[] for _ in data]
     table = Table(
         sheet=sheet_name,
         columns=columns,
@@ -658,22 +651,39 @@ def _build(grid: _Grid, h: int, sheet_name: str, filename: str | None, titles: l
         titles=titles,
         notes=notes,
         filename=filename,
+        dropped_rows=dropped,
+        dropped_columns=dropped_columns,
     )
     return table, end
 
 
-def extract_tables(sheet: Sheet, *, filename: str | None = None) -> list[Table]:
+def extract_tables(sheet: Sheet, *, filename: str | None = None, statistics: bool = True) -> list[Table]:
     """Find the table(s) on a sheet and return them cleaned and typed.
 
     Skips title rows, finds the header row, joins multi-row/merged header levels
     with " - ", skips a column-number row under the header, drops blank, filler,
-    repeated-header and total rows, stops at footnotes and signature blocks, and
-    starts a new table where a blank gap is followed by a new title or header.
-    Columns get unique non-empty names ("Kolom C" when the header is empty) and a
-    type: integer, number, date, boolean or text (any value that is neither a
-    number, a date nor a blank marker makes the column text; so do codes with
-    leading zeros). ``filename`` is only used to name the file in errors.
+    repeated-header and total/subtotal/average rows ('Jumlah', 'TOTAL 2024', a
+    'Jumlah' after each month, 'Rata-rata'), stops at footnotes and signature
+    blocks, and starts a new table where a blank gap is followed by a new title or
+    header. Columns get unique non-empty names ("Kolom C" when the header is
+    empty) and a type: integer, number, date, boolean or text (any value that is
+    neither a number, a date nor a blank marker makes the column text; so do codes
+    with leading zeros). ``filename`` is only used to name the file in errors.
+
+    With ``statistics`` (the default) the statistics-table rules apply as well
+    (see :mod:`.statistics`): a city-named row ('Kota Banda Aceh') that opens or
+    closes the data is a total; total and average columns (checked against their
+    neighbours) and a running-number column ('No') are left out; footnote marks
+    ('2024*)') leave the column names and the footnote becomes the column's
+    description; ``-`` is zero, ``...``/``…`` and ``x`` are no value. What was left
+    out is in ``Table.dropped_rows``/``dropped_columns`` and ``Table.note``.
+    ``statistics=False`` keeps every column and reads markers as no value.
     """
+    with gc_paused():
+        return _extract(sheet, filename, statistics)
+
+
+def _extract(sheet: Sheet, filename: str | None, statistics: bool) -> list[Table]:
     grid = _Grid(sheet)
     tables: list[Table] = []
     pos = 0
@@ -682,11 +692,11 @@ def extract_tables(sheet: Sheet, *, filename: str | None = None) -> list[Table]:
         if h is None:
             break
         titles = [
-            " ".join(dict.fromkeys(_text(v) for v in grid.rows[t] if v is not None))
+            strip_control(" ".join(dict.fromkeys(_text(v) for v in grid.rows[t] if v is not None)))
             for t in range(pos, h)
             if not _blank(grid.rows[t]) and _distinct(grid.rows[t]) <= 2
         ]
-        table, end = _build(grid, h, sheet.name, filename, titles)
+        table, end = _build(grid, h, sheet.name, filename, titles, statistics)
         if table is not None and (table.rows or not tables):
             tables.append(table)
         pos = max(end, h + 1)
@@ -712,7 +722,7 @@ def _headerless(grid: _Grid, sheet_name: str, filename: str | None) -> Table | N
         names = [_WS.sub(" ", _text(data[0][1][cols[0]])).strip()]
         data = data[1:]
     names = _unique_names(names, cols)
-    typed = _type_columns([[row[c] if c < len(row) else None for _, row in data] for c in cols])
+    typed = type_columns([[row[c] if c < len(row) else None for _, row in data] for c in cols])
     columns = [Column(name=name, type=kind) for name, (kind, _) in zip(names, typed)]
     typed_columns = [values for _, values in typed]
     rows = [list(r) for r in zip(*typed_columns)]
