@@ -1,0 +1,126 @@
+"""The budget corpus (tests/fixtures/corpus): every file read, checked and summarised against
+the figures the generator wrote from its model (manifest.json), never from reader output."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from ckanext.bandaaceh.apbdes import BudgetReadError, has_errors, read_budget, validate
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+BUDGETS = CORPUS / "budgets"
+MANIFEST = json.loads((BUDGETS / "manifest.json").read_text(encoding="utf-8"))["files"]
+ACCEPTED = sorted(n for n, e in MANIFEST.items() if not e["refused"])
+REFUSED = sorted(n for n, e in MANIFEST.items() if e["refused"])
+
+
+def _read(name: str, ref):
+    e = MANIFEST[name]
+    budget = read_budget(BUDGETS / name, gampong=e["gampong"], year=e["year"], reference=ref, **e["read"])
+    return budget, validate(budget, ref)
+
+
+def _errors(problems) -> list[str]:
+    return [f"{p.code}: {p.message}" for p in problems if p.severity == "error"]
+
+
+def test_corpus_size_and_kinds():
+    assert len(MANIFEST) >= 20
+    suffixes = {Path(n).suffix for n in MANIFEST}
+    assert {".xlsx", ".xls", ".ods", ".csv"} <= suffixes
+    stages = {e["stage"] for e in MANIFEST.values()}
+    assert stages == {"murni", "perubahan", "realisasi"}
+
+
+def test_manifest_is_what_the_generator_writes(tmp_path):
+    """The committed files and manifest are exactly the generator's output (no hand edits)."""
+    path = CORPUS / "make_budgets.py"
+    spec = importlib.util.spec_from_file_location("corpus_make_budgets", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    fresh = mod.generate(tmp_path)
+    assert fresh["files"] == MANIFEST
+    for name in MANIFEST:
+        assert (tmp_path / name).read_bytes() == (BUDGETS / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_accepted_file(name, ref):
+    e = MANIFEST[name]
+    budget, problems = _read(name, ref)
+    assert not has_errors(problems), _errors(problems)
+    assert budget.gampong_code == e["gampong"] and budget.year == e["year"]
+    assert budget.stage == e["stage"]
+    assert budget.period == e["period"]
+    s = budget.summary()
+    assert s.line_count == e["line_count"]
+    t = e["totals"]
+    assert (s.pendapatan, s.belanja, s.pembiayaan_penerimaan, s.pembiayaan_pengeluaran, s.silpa) == (
+        D(t["pendapatan"]), D(t["belanja"]), D(t["pembiayaan_penerimaan"]), D(t["pembiayaan_pengeluaran"]),
+        D(t["silpa"]))
+    assert {k: str(v) for k, v in s.belanja_per_bidang.items()} == e["belanja_per_bidang"]
+    assert s.belanja_tanpa_bidang == 0
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_local_kegiatan(name, ref):
+    """Codes in neither list are warnings naming the code; codes of the city-local list are known."""
+    e = MANIFEST[name]
+    budget, problems = _read(name, ref)
+    warned = {p.found for p in problems if p.code == "unlisted_kegiatan"}
+    assert warned == set(e["local_warnings"])
+    assert all(p.severity == "warning" for p in problems if p.code == "unlisted_kegiatan")
+    for code in e["local_warnings"] + e["local_known"]:
+        assert budget.kegiatan_names.get(code), f"name of {code} not taken from the file"
+
+
+@pytest.mark.parametrize("name", [n for n in ACCEPTED if MANIFEST[n]["stage"] == "perubahan"])
+def test_perubahan_keeps_before(name, ref):
+    e = MANIFEST[name]
+    budget, _ = _read(name, ref)
+    s = budget.summary()
+    t = e["sebelum"]
+    assert (s.sebelum_pendapatan, s.sebelum_belanja, s.sebelum_pembiayaan_penerimaan,
+            s.sebelum_pembiayaan_pengeluaran, s.sebelum_silpa) == (
+        D(t["pendapatan"]), D(t["belanja"]), D(t["pembiayaan_penerimaan"]), D(t["pembiayaan_pengeluaran"]),
+        D(t["silpa"]))
+    assert {k: str(v) for k, v in s.perubahan_per_bidang.items()} == e["change_per_bidang"]
+    assert all(ln.anggaran_sebelum is not None for ln in budget.leaves)
+
+
+@pytest.mark.parametrize("name", [n for n in ACCEPTED if MANIFEST[n]["stage"] == "realisasi"])
+def test_realisasi_totals(name, ref):
+    e = MANIFEST[name]
+    budget, _ = _read(name, ref)
+    s = budget.summary()
+    t = e["realisasi"]
+    assert (s.realisasi_pendapatan, s.realisasi_belanja, s.realisasi_silpa) == (
+        D(t["pendapatan"]), D(t["belanja"]), D(t["silpa"]))
+
+
+@pytest.mark.parametrize("name", [n for n in MANIFEST if MANIFEST[n].get("needs_period")])
+def test_missing_period_names_the_parameter(name, ref):
+    budget, problems = _read(name, ref)
+    assert budget.period is None
+    missing = [p for p in problems if p.code == "missing_period"]
+    assert len(missing) == 1 and missing[0].severity == "error" and missing[0].field == "periode"
+    assert "periode" in missing[0].message and "semester-1" in missing[0].message
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_refused_file(name, ref):
+    e = MANIFEST[name]
+    try:
+        _budget, problems = _read(name, ref)
+    except BudgetReadError as exc:
+        codes = [exc.code]
+    else:
+        assert has_errors(problems)
+        codes = [p.code for p in problems if p.severity == "error"]
+    assert codes[0] in e["refused"], codes
