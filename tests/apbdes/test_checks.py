@@ -65,29 +65,32 @@ def test_unknown_kegiatan_bidang_and_sumber(ref):
         _ln("4.9", 0, row=6),
     ])
     problems = validate(b, ref)
+    # Errors first; 01.01.89 is in neither list but its bidang/sub bidang is known: a warning.
     assert _only(problems) == [
-        ("error", "unknown_kegiatan", 3),
         ("error", "unknown_bidang", 4),
+        ("error", "unknown_account", 6),
+        ("warning", "unlisted_kegiatan", 3),
         ("warning", "unknown_sumber_dana", 4),
         ("warning", "missing_kegiatan", 5),
-        ("error", "unknown_account", 6),
     ]
+    assert problems[2].found == "01.01.89" and "01.01" in problems[2].message
 
 
 def test_realisasi_checks(ref):
     b = _budget(
         [_ln("5", 100, "01", row=2, real=70), _ln("5.2.1.01", 100, "01.01.04", row=3, real=120)],
         stated=[StatedTotal("belanja", "JUMLAH BELANJA", D(100), D(110), row=4)],
-        tahap="realisasi",
+        tahap="realisasi", periode="semester-1",
     )
     problems = validate(b, ref)
     assert _only(problems) == [
         ("error", "sum_mismatch", 2),
-        ("warning", "realisasi_exceeds_anggaran", 3),
         ("error", "total_mismatch", 4),
+        ("warning", "realisasi_exceeds_anggaran", 3),
     ]
     assert problems[0].field == "realisasi" and (problems[0].expected, problems[0].found) == (D(120), D(70))
-    assert problems[2].field == "realisasi" and (problems[2].expected, problems[2].found) == (D(120), D(110))
+    assert problems[1].field == "realisasi" and (problems[1].expected, problems[1].found) == (D(120), D(110))
+    assert "lebih kecil Rp 50" in problems[0].message and "lebih kecil Rp 10" in problems[1].message
 
 
 def test_identity_and_empty(ref):

@@ -9,9 +9,10 @@ from ckanext.bandaaceh.apbdes.normalise import format_amount
 
 def test_fields():
     assert CSV_COLUMNS == ("kode_wilayah", "gampong", "kecamatan", "tahun", "tahap", "kode_rekening",
-                           "kode_kegiatan", "bidang", "uraian", "anggaran", "realisasi", "sumber_dana")
+                           "kode_kegiatan", "bidang", "uraian", "anggaran", "anggaran_sebelum", "realisasi",
+                           "sumber_dana")
     types = dict(CSV_FIELDS)
-    assert types["tahun"] == "int" and types["anggaran"] == types["realisasi"] == "numeric"
+    assert types["tahun"] == "int" and types["anggaran"] == types["realisasi"] == types["anggaran_sebelum"] == "numeric"
     assert {t for t in types.values()} == {"text", "int", "numeric"}
 
 
@@ -31,7 +32,8 @@ def test_csv_penjabaran(fixtures, ref):
     assert tuple(rows[0]) == CSV_COLUMNS
     assert rows[0] == {"kode_wilayah": "11.71.01.2001", "gampong": "Kampung Baru", "kecamatan": "Baiturrahman",
                        "tahun": "2025", "tahap": "murni", "kode_rekening": "4.1.1.01", "kode_kegiatan": "",
-                       "bidang": "", "uraian": "Bagi Hasil Usaha BUMG", "anggaran": "15000000", "realisasi": "",
+                       "bidang": "", "uraian": "Bagi Hasil Usaha BUMG", "anggaran": "15000000", "anggaran_sebelum": "",
+                       "realisasi": "",
                        "sumber_dana": "PAD"}
     road = next(r for r in rows if r["kode_rekening"] == "5.3.5.01")
     assert (road["kode_kegiatan"], road["bidang"], road["anggaran"], road["sumber_dana"]) == (

@@ -70,6 +70,11 @@ def test_siskeudes_pak(fixtures, ref):
     assert s.belanja_per_bidang["01"] == D("526844000")
     assert s.belanja_per_bidang["02"] == D("1096685770")
     assert validate(b, ref) == []
+    # Before the revision (make_fixtures.py: 5 million moved from ATK, bidang 01, to the Posyandu, 02;
+    # 20 million from the drainage to the road, both 02): the amounts of Anggaran are kept.
+    assert s.sebelum_belanja == D("1763529770")
+    assert s.sebelum_belanja_per_bidang["01"] == D("531844000")
+    assert s.perubahan_per_bidang["01"] == D("-5000000") and s.perubahan_per_bidang["02"] == D("5000000")
     murni = read_budget(fixtures / "siskeudes-pak.zip", reference=ref, tahap="murni")
     assert murni.tahap == "murni"
     assert murni.summary().belanja_per_bidang["01"] == D("531844000")

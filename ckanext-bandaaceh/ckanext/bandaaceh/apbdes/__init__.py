@@ -10,7 +10,7 @@ Pure Python, no CKAN imports. Typical use::
 """
 from __future__ import annotations
 
-from .checks import has_errors, validate
+from .checks import has_errors, unlisted_codes, validate
 from .errors import BudgetReadError, UnknownLayoutError
 from .model import (
     LAYOUTS,
@@ -55,6 +55,7 @@ __all__ = [
     "read_budget",
     "summarise",
     "to_csv_bytes",
+    "unlisted_codes",
     "validate",
     "write_csv",
 ]

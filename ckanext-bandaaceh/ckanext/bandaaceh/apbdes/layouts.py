@@ -25,6 +25,7 @@ from typing import Any, Sequence
 from ..spreadsheet import parse_number
 from .codes import CodeInfo, normalise_sumber_dana, parse_code, split_code_text
 from .model import Budget, BudgetLine, Problem, StatedTotal, mark_leaves
+from .period import find_period
 from ..reference import Reference
 
 __all__ = ["Header", "find_header", "read_table_layout", "parse_title_hints"]
@@ -81,17 +82,23 @@ def header_role(text: str | None) -> str | None:
     return None
 
 
+_NUMBERING_CELL = re.compile(r"^\(?(\d{1,2})\)?\s*(?:=.*)?$")
+#: Words of sub-header rows under merged headers (KELUARAN: VOLUME | SATUAN, ANGGARAN: SEBELUM | SESUDAH).
+_SUBHEADER_WORDS = {"VOLUME", "VOL", "SATUAN", "HARGA", "KELUARAN", "SEBELUM", "SESUDAH", "SETELAH", "PERUBAHAN",
+                    "RP", "BERTAMBAH", "BERKURANG", "MURNI", "TAMBAH", "KURANG", "OUTPUT"}
+
+
 def _is_numbering_row(row: Sequence[Any]) -> bool:
-    """True for the ``1 2 3 4 5`` row under a header (also ``(1) (2)``)."""
+    """True for the ``1 2 3 4 5`` row under a header (also ``(1) (2)``, ``6 = (3 x 5)``)."""
     nums = []
     for v in row:
         t = cell_text(v)
         if t is None:
             continue
-        t = t.strip("()")
-        if not t.isdigit():
+        m = _NUMBERING_CELL.match(t)
+        if not m:
             return False
-        nums.append(int(t))
+        nums.append(int(m.group(1)))
     if len(nums) < 3 or nums[0] != 1:
         return False
     return all(b in (a, a + 1) for a, b in zip(nums, nums[1:]))
@@ -108,6 +115,11 @@ class Header:
     anggaran: int | None = None
     realisasi: int | None = None
     sumber: int | None = None
+    #: APBG-Perubahan: amount before the change, and the change (BERTAMBAH/(BERKURANG)).
+    sebelum: int | None = None
+    selisih: int | None = None
+    #: Normalised texts of the header rows, to recognise a header repeated on a later page.
+    labels: frozenset[str] = frozenset()
 
     @property
     def layout(self) -> str:
@@ -149,7 +161,7 @@ def find_header(rows: list[Sequence[Any]]) -> Header | None:
                 break
             has_amount = any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in nxt)
             code_like = any(t and parse_code(t) for t in texts)
-            label_like = any(header_role(t) for t in texts if t) or any(
+            label_like = any(header_role(t) or _is_subheader(t) for t in texts if t) or any(
                 t and t == cell_text(row[c]) for c, t in enumerate(texts) if c < len(row)
             )
             if has_amount or code_like or not label_like:
@@ -173,15 +185,40 @@ def find_header(rows: list[Sequence[Any]]) -> Header | None:
             h.anggaran = roles.index("anggaran")
         h.realisasi = roles.index("realisasi") if "realisasi" in roles else None
         h.sumber = roles.index("sumber") if "sumber" in roles else None
+        if "sebelum" in roles and h.realisasi is None:
+            h.sebelum = roles.index("sebelum")
+            h.selisih = roles.index("selisih") if "selisih" in roles else None
+            if h.anggaran == h.sebelum:
+                h.anggaran = None
+        h.labels = frozenset(_norm(t) for r in rows[i:j] for t in map(cell_text, r) if t)
         # "KODE REKENING" merged over several columns without repeated values:
         if len(h.code_cols) == 1 and h.uraian is not None and h.uraian > h.code_cols[0] + 1:
             gap = range(h.code_cols[0] + 1, h.uraian)
             if all(roles[c] is None for c in gap):
                 h.code_cols = [h.code_cols[0], *gap]
-        if h.uraian is None or (h.anggaran is None and h.realisasi is None):
+        if h.uraian is None or (h.anggaran is None and h.realisasi is None and h.sebelum is None):
             continue
         return h
     return None
+
+
+def _is_subheader(text: str | None) -> bool:
+    words = _norm(text).split()
+    return bool(words) and all(w in _SUBHEADER_WORDS for w in words)
+
+
+def is_header_furniture(row: Sequence[Any], header: Header) -> bool:
+    """A numbered-column row, a sub-header row or the header repeated (pdf pages), anywhere."""
+    if _is_numbering_row(row):
+        return True
+    texts = [t for t in map(cell_text, row) if t]
+    if len(texts) < 2:
+        return False
+    for t in texts:
+        if _norm(t) in header.labels or _is_subheader(t):
+            continue
+        return False
+    return True
 
 
 # --- title hints ------------------------------------------------------------------------
@@ -201,10 +238,11 @@ def parse_title_hints(texts: list[str], reference: Reference | None, footer: lis
         hints["tahap"] = "perubahan"
     if "REALISASI" in title:
         hints["tahap"] = "realisasi"
-        if re.search(r"SEMESTER (I|1|PERTAMA)\b", title):
-            hints["periode"] = "semester-1"
-        elif re.search(r"SEMESTER (II|2|KEDUA|AKHIR)\b|AKHIR TAHUN|TAHUNAN", title):
-            hints["periode"] = "tahunan"
+    found = find_period(" | ".join(t for t in texts if t))
+    if found is not None:
+        hints["periode_text"] = found.text
+        if found.period:
+            hints["periode"] = found.period
     if reference is None:
         return hints
     for label, key, lookup in (
@@ -401,7 +439,7 @@ def read_table_layout(
     for idx in range(header.data_start, len(rows)):
         r = rows[idx]
         rowno = idx + 1
-        if not any(v is not None for v in r):
+        if not any(v is not None for v in r) or is_header_furniture(r, header):
             continue
         desc = cell_text(get(r, header.uraian)) or ""
         info: CodeInfo | None = None
@@ -440,12 +478,18 @@ def read_table_layout(
                 desc = rest
         ang, ok_a = _amount(get(r, header.anggaran)) if header.anggaran is not None else (None, True)
         real, ok_r = _amount(get(r, header.realisasi)) if header.realisasi is not None else (None, True)
-        if not (ok_a and ok_r):
+        before, ok_b = _amount(get(r, header.sebelum)) if header.sebelum is not None else (None, True)
+        change, ok_c = _amount(get(r, header.selisih)) if header.selisih is not None else (None, True)
+        if header.anggaran is None and before is not None:
+            ang = before + (change or 0)
+        if not (ok_a and ok_r and ok_b and ok_c):
             if info is None and not stated_kind(desc):
                 # text in an amount column without a code: a title or signature row
                 builder.skipped_texts.extend(t for t in map(cell_text, r) if t)
                 continue
-            for ok, col, name in ((ok_a, header.anggaran, "anggaran"), (ok_r, header.realisasi, "realisasi")):
+            for ok, col, name in ((ok_a, header.anggaran, "anggaran"), (ok_r, header.realisasi, "realisasi"),
+                                  (ok_b, header.sebelum, "anggaran sebelum perubahan"),
+                                  (ok_c, header.selisih, "perubahan")):
                 if not ok:
                     budget.problems.append(
                         Problem(
@@ -462,8 +506,16 @@ def read_table_layout(
             builder.skipped_texts.extend(t for t in map(cell_text, r) if t)
             continue
         sumber = normalise_sumber_dana(cell_text(get(r, header.sumber))) if header.sumber is not None else None
+        n_lines, n_stated = len(budget.lines), len(budget.stated)
         builder.add(rowno, sheet, info, desc, ang, real, sumber)
+        if header.sebelum is not None:
+            for ln in budget.lines[n_lines:]:
+                ln.anggaran_sebelum, ln.perubahan = before if before is not None else Decimal(0), change
+            for st in budget.stated[n_stated:]:
+                st.anggaran_sebelum = before
     mark_leaves(budget.lines)
     title = [t for r in rows[: header.row] for t in (cell_text(v) for v in r) if t]
     budget.hints.update(parse_title_hints(title, reference, footer=builder.skipped_texts))
+    if header.sebelum is not None:
+        budget.hints.setdefault("tahap", "perubahan")
     return budget

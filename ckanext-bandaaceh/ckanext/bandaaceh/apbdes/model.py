@@ -4,6 +4,7 @@ Pure Python; amounts are ``Decimal`` rupiah values.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -78,13 +79,15 @@ class Problem:
     expected: Any = None
     found: Any = None
     sheet: str | None = None
+    #: Problems that follow from this one (e.g. every total above a wrong row), said under it.
+    related: list["Problem"] = dataclasses.field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly dict (Decimals as strings)."""
+        """JSON-friendly dict (Decimals as strings); ``related`` only when there are any."""
         def conv(v: Any) -> Any:
             return str(v) if isinstance(v, Decimal) else v
 
-        return {
+        out = {
             "severity": self.severity,
             "code": self.code,
             "message": self.message,
@@ -94,6 +97,9 @@ class Problem:
             "found": conv(self.found),
             "sheet": self.sheet,
         }
+        if self.related:
+            out["related"] = [p.as_dict() for p in self.related]
+        return out
 
 
 @dataclass
@@ -105,12 +111,17 @@ class BudgetLine:
     ``kegiatan`` is ``01``, ``01.01`` or ``01.01.01`` (bidang, sub bidang, kegiatan level)
     for belanja, else None. ``level`` is the number of segments of the account code
     (5 for Siskeudes detail lines below an objek). Only ``is_leaf`` lines are summed.
+    In an APBG-Perubahan ``anggaran`` is the amount after the change, ``anggaran_sebelum``
+    the amount before it and ``perubahan`` the change as the file states it (None when the
+    file has no change column); both are None in other budgets.
     """
 
     account: str | None
     description: str
     anggaran: Decimal
     realisasi: Decimal | None = None
+    anggaran_sebelum: Decimal | None = None
+    perubahan: Decimal | None = None
     kegiatan: str | None = None
     sumber_dana: str | None = None
     row: int | None = None
@@ -142,6 +153,7 @@ class StatedTotal:
     realisasi: Decimal | None = None
     row: int | None = None
     sheet: str | None = None
+    anggaran_sebelum: Decimal | None = None
 
 
 @dataclass
@@ -185,7 +197,8 @@ class Summary:
     ``silpa = pendapatan - belanja + pembiayaan_netto``. ``pendapatan_per_sumber_dana``
     uses the line's sumber dana, else derives it from the account (see
     :func:`codes.derived_sumber_dana`); ``LAIN`` collects the rest.
-    ``realisasi_*`` are None when no line has a realisasi amount.
+    ``realisasi_*`` are None when no line has a realisasi amount; ``sebelum_*`` (amounts
+    before the change of an APBG-Perubahan) are None when no line has one.
     """
 
     pendapatan: Decimal = ZERO
@@ -200,6 +213,11 @@ class Summary:
     realisasi_belanja: Decimal | None = None
     realisasi_pembiayaan_penerimaan: Decimal | None = None
     realisasi_pembiayaan_pengeluaran: Decimal | None = None
+    sebelum_pendapatan: Decimal | None = None
+    sebelum_belanja: Decimal | None = None
+    sebelum_pembiayaan_penerimaan: Decimal | None = None
+    sebelum_pembiayaan_pengeluaran: Decimal | None = None
+    sebelum_belanja_per_bidang: dict[str, Decimal] = field(default_factory=dict)
     line_count: int = 0
 
     @property
@@ -221,17 +239,42 @@ class Summary:
     def _r(self, name: str) -> Decimal:
         return getattr(self, name) or ZERO
 
+    def _netto(self, prefix: str) -> Decimal | None:
+        """Pembiayaan netto of the ``realisasi_``/``sebelum_`` figures (None when absent)."""
+        if getattr(self, prefix + "pendapatan") is None:
+            return None
+        return self._r(prefix + "pembiayaan_penerimaan") - self._r(prefix + "pembiayaan_pengeluaran")
+
+    def _silpa(self, prefix: str) -> Decimal | None:
+        netto = self._netto(prefix)
+        return None if netto is None else self._r(prefix + "pendapatan") - self._r(prefix + "belanja") + netto
+
     @property
     def realisasi_pembiayaan_netto(self) -> Decimal | None:
-        if not self.has_realisasi:
-            return None
-        return self._r("realisasi_pembiayaan_penerimaan") - self._r("realisasi_pembiayaan_pengeluaran")
+        return self._netto("realisasi_")
 
     @property
     def realisasi_silpa(self) -> Decimal | None:
-        if not self.has_realisasi:
-            return None
-        return self._r("realisasi_pendapatan") - self._r("realisasi_belanja") + self.realisasi_pembiayaan_netto
+        return self._silpa("realisasi_")
+
+    @property
+    def has_sebelum(self) -> bool:
+        return self.sebelum_pendapatan is not None
+
+    @property
+    def sebelum_pembiayaan_netto(self) -> Decimal | None:
+        return self._netto("sebelum_")
+
+    @property
+    def sebelum_silpa(self) -> Decimal | None:
+        return self._silpa("sebelum_")
+
+    @property
+    def perubahan_per_bidang(self) -> dict[str, Decimal]:
+        """Change of belanja per bidang (after minus before); empty without ``sebelum``."""
+        if not self.has_sebelum:
+            return {}
+        return {b: v - self.sebelum_belanja_per_bidang.get(b, ZERO) for b, v in self.belanja_per_bidang.items()}
 
     @staticmethod
     def _pct(real: Decimal | None, plan: Decimal) -> Decimal | None:
@@ -249,6 +292,16 @@ class Summary:
 
     def stated_value(self, kind: str, which: str = "anggaran") -> Decimal | None:
         """The computed value that a stated total of ``kind`` should equal."""
+        if which == "anggaran_sebelum":
+            if not self.has_sebelum:
+                return None
+            sp, sb = self._r("sebelum_pendapatan"), self._r("sebelum_belanja")
+            return {
+                "pendapatan": sp, "belanja": sb, "surplus": sp - sb,
+                "penerimaan_pembiayaan": self._r("sebelum_pembiayaan_penerimaan"),
+                "pengeluaran_pembiayaan": self._r("sebelum_pembiayaan_pengeluaran"),
+                "pembiayaan_netto": self.sebelum_pembiayaan_netto, "silpa": self.sebelum_silpa,
+            }.get(kind)
         if which == "anggaran":
             values = {
                 "pendapatan": self.pendapatan,
@@ -298,6 +351,13 @@ class Summary:
             "realisasi_silpa": s(self.realisasi_silpa),
             "persen_realisasi_pendapatan": s(self.persen_realisasi_pendapatan),
             "persen_realisasi_belanja": s(self.persen_realisasi_belanja),
+            "sebelum_pendapatan": s(self.sebelum_pendapatan),
+            "sebelum_belanja": s(self.sebelum_belanja),
+            "sebelum_pembiayaan_penerimaan": s(self.sebelum_pembiayaan_penerimaan),
+            "sebelum_pembiayaan_pengeluaran": s(self.sebelum_pembiayaan_pengeluaran),
+            "sebelum_silpa": s(self.sebelum_silpa),
+            "sebelum_belanja_per_bidang": {k: s(v) for k, v in self.sebelum_belanja_per_bidang.items()},
+            "perubahan_per_bidang": {k: s(v) for k, v in self.perubahan_per_bidang.items()},
             "line_count": self.line_count,
         }
 
@@ -306,7 +366,9 @@ def summarise(budget: Budget) -> Summary:
     """Compute the :class:`Summary` of ``budget`` from its leaf lines only."""
     s = Summary(belanja_per_bidang={b: ZERO for b in BIDANG_CODES})
     real: dict[str, Decimal] = {}
-    any_real = False
+    before: dict[str, Decimal] = {}
+    before_bidang = {b: ZERO for b in BIDANG_CODES}
+    any_real = any_before = False
     for ln in budget.lines:
         if not ln.is_leaf or not ln.account:
             continue
@@ -316,7 +378,16 @@ def summarise(budget: Budget) -> Summary:
         if ln.realisasi is not None:
             any_real = True
         r = ln.realisasi or ZERO
+        if ln.anggaran_sebelum is not None:
+            any_before = True
+        sb = ln.anggaran_sebelum or ZERO
         top = acc.split(".", 1)[0]
+        slot = ("pendapatan" if top == "4" else "belanja" if top == "5" else
+                "penerimaan" if is_within(acc, "6.1") else "pengeluaran" if is_within(acc, "6.2") else None)
+        if slot:
+            before[slot] = before.get(slot, ZERO) + sb
+        if top == "5" and ln.bidang in before_bidang:
+            before_bidang[ln.bidang] += sb
         if top == "4":
             s.pendapatan += amount
             real["pendapatan"] = real.get("pendapatan", ZERO) + r
@@ -343,6 +414,12 @@ def summarise(budget: Budget) -> Summary:
         s.realisasi_belanja = real.get("belanja", ZERO)
         s.realisasi_pembiayaan_penerimaan = real.get("penerimaan", ZERO)
         s.realisasi_pembiayaan_pengeluaran = real.get("pengeluaran", ZERO)
+    if any_before:
+        s.sebelum_pendapatan = before.get("pendapatan", ZERO)
+        s.sebelum_belanja = before.get("belanja", ZERO)
+        s.sebelum_pembiayaan_penerimaan = before.get("penerimaan", ZERO)
+        s.sebelum_pembiayaan_pengeluaran = before.get("pengeluaran", ZERO)
+        s.sebelum_belanja_per_bidang = before_bidang
     s.belanja_per_kelompok = dict(sorted(s.belanja_per_kelompok.items()))
     s.pendapatan_per_sumber_dana = dict(sorted(s.pendapatan_per_sumber_dana.items()))
     return s

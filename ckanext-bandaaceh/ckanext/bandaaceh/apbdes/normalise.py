@@ -1,7 +1,9 @@
 """The canonical long CSV of gampong budgets (one row per leaf line).
 
 Columns (see ``CSV_FIELDS`` and ``README.md``): kode_wilayah, gampong, kecamatan, tahun,
-tahap, kode_rekening, kode_kegiatan, bidang, uraian, anggaran, realisasi, sumber_dana.
+tahap, kode_rekening, kode_kegiatan, bidang, uraian, anggaran, anggaran_sebelum, realisasi,
+sumber_dana. ``anggaran_sebelum`` is the amount before the change of an APBG-Perubahan
+(blank in other budgets); ``anggaran`` is always the amount in force.
 Amounts are plain decimals (``1500000``, ``1234.5``): '.' as decimal point, no thousands
 separator; blank when absent. UTF-8 with a header row. In the CSV (not in the DataStore) a text
 cell that a spreadsheet would run as a formula gets a leading ``'`` (:func:`spreadsheet.csv_cell`).
@@ -33,6 +35,7 @@ CSV_FIELDS: tuple[tuple[str, str], ...] = (
     ("bidang", "text"),
     ("uraian", "text"),
     ("anggaran", "numeric"),
+    ("anggaran_sebelum", "numeric"),
     ("realisasi", "numeric"),
     ("sumber_dana", "text"),
 )
@@ -69,6 +72,7 @@ def budget_rows(budget: Budget) -> Iterator[dict[str, str]]:
             "bidang": ln.bidang or "",
             "uraian": ln.description,
             "anggaran": format_amount(ln.anggaran),
+            "anggaran_sebelum": format_amount(ln.anggaran_sebelum),
             "realisasi": format_amount(ln.realisasi),
             "sumber_dana": sumber or "",
         }

@@ -10,10 +10,11 @@ from typing import Any, Sequence
 from ..spreadsheet import Sheet, SpreadsheetError, Workbook, read_workbook
 from ..spreadsheet.safety import ZipLimitError, ZipPolicy, check_zip_members, open_zip, read_zip_member
 from .errors import BudgetReadError, UnknownLayoutError
-from .layouts import find_header, read_table_layout
+from .layouts import find_header
 from .model import LAYOUTS, PERIODE, TAHAP, Budget, Problem
 from ..reference import Reference
 from ..reference import load_lists as load_reference
+from .sheets import read_sheets
 from .siskeudes import TABLES, is_siskeudes, read_siskeudes, table_name
 
 __all__ = ["read_budget", "detect_layout", "read_zip_tables", "MAX_BYTES", "ZIP_MAX_MEMBERS", "ZIP_MAX_UNCOMPRESSED"]
@@ -198,14 +199,7 @@ def read_budget(
         found = [(sheet, h) for sheet in workbook.sheets if (h := find_header(sheet.rows)) is not None]
         if not found:
             raise UnknownLayoutError()
-        sheet, h = found[0]
-        read_table_layout(sheet.rows, h, budget, ref, sheet=sheet.name)
-        if len(found) > 1:
-            others = ", ".join(f"'{s.name}'" for s, _ in found[1:])
-            budget.problems.append(Problem(
-                "warning", "other_sheets_ignored",
-                f"Hanya sheet '{sheet.name}' yang dibaca; sheet lain yang juga berisi tabel anggaran diabaikan: {others}.",
-                sheet=sheet.name, found=others))
+        read_sheets(found, budget, ref)
     _apply_identity(budget, ref, gampong, gampong_entry, tahun, tahap, periode)
     return budget
 

@@ -15,7 +15,8 @@ Codes carry trailing dots (``5.2.1.01.``). ``Kd_Desa`` is ``<kecamatan>.<desa>.`
 (``01.2001.``): with the city prefix it is the Kemendagri area code (``11.71.01.2001``).
 ``Kd_Keg`` is ``Kd_Desa`` + kegiatan (``01.2001.01.01.01.``); pendapatan and pembiayaan
 rows use a zero kegiatan (``...00.00.00.``). Stage ``murni`` reads ``Anggaran``,
-``perubahan`` reads ``AnggaranStlhPAK`` (budget after the revision); ``AnggaranPAK`` is not used.
+``perubahan`` reads ``AnggaranStlhPAK`` (budget after the revision) and keeps ``Anggaran`` as
+``anggaran_sebelum``; ``AnggaranPAK`` is not used.
 Ta_RABRinci rows are the leaf lines; Ta_RAB rows are their stated objek totals.
 """
 from __future__ import annotations
@@ -208,17 +209,21 @@ def read_siskeudes(
             if keg and _text(get("Nama_Kegiatan")):
                 budget.kegiatan_names[keg] = _text(get("Nama_Kegiatan"))
 
-    def amount(get, row: int, table: str) -> Decimal:
-        raw = get(amount_col)
+    def amount(get, row: int, table: str, col: str = amount_col) -> Decimal:
+        raw = get(col)
         try:
             v = _num(raw)
         except ValueError:
             budget.problems.append(
-                Problem("error", "invalid_amount", f"{table}.csv baris {row}: nilai {amount_col} '{raw}' bukan angka.",
+                Problem("error", "invalid_amount", f"{table}.csv baris {row}: nilai {col} '{raw}' bukan angka.",
                         row=row, field="anggaran", found=str(raw), sheet=table)
             )
             return Decimal(0)
         return v if v is not None else Decimal(0)
+
+    def before(get, row: int, table: str) -> Decimal | None:
+        """The amount before the revision (``Anggaran``), kept when reading the revised budget."""
+        return amount(get, row, table, "Anggaran") if use_stage == "perubahan" else None
 
     def account_and_kegiatan(get) -> tuple[str, str | None]:
         """The account of a Ta_RAB/Ta_RABRinci row, and its kegiatan (belanja rows only)."""
@@ -236,7 +241,7 @@ def read_siskeudes(
         desc = names.get(account) or (reference.rekening[account].nama if reference and account in reference.rekening else "")
         heads.append(BudgetLine(account=account, kegiatan=keg,
                                 description=desc, anggaran=amount(get, row, "Ta_RAB"), row=row,
-                                sheet="Ta_RAB", is_leaf=False))
+                                sheet="Ta_RAB", is_leaf=False, anggaran_sebelum=before(get, row, "Ta_RAB")))
     leaves: list[BudgetLine] = []
     for row, get in t_rinci.records():
         if not wanted(get):
@@ -245,7 +250,8 @@ def read_siskeudes(
         leaves.append(BudgetLine(account=account, kegiatan=keg,
                                  description=_text(get("Uraian")), anggaran=amount(get, row, "Ta_RABRinci"),
                                  sumber_dana=normalise_sumber_dana(get("SumberDana")), row=row,
-                                 sheet="Ta_RABRinci", level=account.count(".") + 2, is_leaf=True))
+                                 sheet="Ta_RABRinci", level=account.count(".") + 2, is_leaf=True,
+                                 anggaran_sebelum=before(get, row, "Ta_RABRinci")))
     with_detail = {ln.key for ln in leaves}
     for h in heads:
         h.is_leaf = h.key not in with_detail

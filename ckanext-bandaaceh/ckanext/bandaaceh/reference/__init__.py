@@ -6,7 +6,9 @@ The lists live in ``config/reference/`` (see its README for their legal sources)
 * areas (``wilayah-kota-banda-aceh.csv``): the city, its kecamatan and gampong;
 * urusan pemerintahan (``urusan-pemerintahan.csv``, Permendagri 90/2019);
 * the APBDes chart of accounts (``kode-rekening-apbdes.csv``), bidang/sub-bidang/kegiatan
-  (``bidang-kegiatan-apbdes.csv``) and sumber dana (``sumber-dana-apbdes.csv``);
+  (``bidang-kegiatan-apbdes.csv``, plus the city's own ``kegiatan-lokal-banda-aceh.csv`` when
+  present, merged into ``Reference.kegiatan``; ``Reference.local_kegiatan`` names its codes)
+  and sumber dana (``sumber-dana-apbdes.csv``);
 * the work units (SKPD) of ``skpd.yaml``.
 
 Every entry is an :class:`Entry` ``(kode, nama, tingkat, kode_induk)``, whatever the list.

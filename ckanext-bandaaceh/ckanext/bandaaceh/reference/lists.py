@@ -11,7 +11,7 @@ from .areas import AREA_LEVELS, normalise_name
 from .files import MissingReferenceError, ReferenceError, read_csv
 from .skpd import load_skpd
 
-__all__ = ["DEFAULT_CONFIG_DIR", "ENV_VAR", "REFERENCE_FILES", "SUMBER_DANA_ALIASES", "Entry",
+__all__ = ["DEFAULT_CONFIG_DIR", "ENV_VAR", "LOCAL_KEGIATAN_FILE", "REFERENCE_FILES", "SUMBER_DANA_ALIASES", "Entry",
            "Reference", "ReferenceError", "default_reference_dir", "load", "load_lists"]
 
 #: ``config/`` of the repository (the package is installed in editable mode from it).
@@ -26,6 +26,8 @@ REFERENCE_FILES = {
     "kegiatan": "bidang-kegiatan-apbdes.csv",
     "sumber_dana": "sumber-dana-apbdes.csv",
 }
+#: Optional city-local additions to the kegiatan list (same columns), loaded beside the national one.
+LOCAL_KEGIATAN_FILE = "kegiatan-lokal-banda-aceh.csv"
 #: Sumber dana spellings mapped to the reference code. ``ADG`` (Alokasi Dana Gampong)
 #: is the Aceh name of ``ADD``; ``DD`` is a common short form of ``DDS``.
 SUMBER_DANA_ALIASES = {"ADG": "ADD", "DD": "DDS"}
@@ -56,6 +58,8 @@ class Reference:
     sumber_dana: dict[str, str] = field(default_factory=dict)
     skpd: list[dict[str, Any]] = field(default_factory=list)
     directory: str | None = None
+    #: Codes of ``kegiatan`` that come from the city-local list (``LOCAL_KEGIATAN_FILE``).
+    local_kegiatan: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self._gampong_by_name: dict[str, list[Entry]] = {}
@@ -143,14 +147,19 @@ def _load_lists(directory: Path, _stamp: tuple[int, ...]) -> Reference:
     missing = [f for f in REFERENCE_FILES.values() if not (directory / f).is_file()]
     if missing:
         raise MissingReferenceError(f"reference files missing in {directory}: {', '.join(missing)}")
+    kegiatan = _entries(directory / REFERENCE_FILES["kegiatan"], "uraian")
+    local: dict[str, Entry] = {}
+    if (directory / LOCAL_KEGIATAN_FILE).is_file():
+        local = {k: v for k, v in _entries(directory / LOCAL_KEGIATAN_FILE, "uraian").items() if k not in kegiatan}
     return Reference(
         areas=_areas(directory / REFERENCE_FILES["wilayah"]),
         urusan={r["kode"]: r["uraian"] for r in read_csv(directory / REFERENCE_FILES["urusan"], ("kode", "uraian"))},
         rekening=_entries(directory / REFERENCE_FILES["rekening"], "uraian"),
-        kegiatan=_entries(directory / REFERENCE_FILES["kegiatan"], "uraian"),
+        kegiatan={**kegiatan, **local},
         sumber_dana={r["kode"]: r["uraian"]
                      for r in read_csv(directory / REFERENCE_FILES["sumber_dana"], ("kode", "uraian"))},
         directory=str(directory),
+        local_kegiatan=frozenset(local),
     )
 
 
@@ -163,7 +172,7 @@ def default_reference_dir() -> Path:
 def load_lists(directory: str | os.PathLike[str] | None = None) -> Reference:
     """The code lists of a ``reference/`` folder (default :func:`default_reference_dir`), cached."""
     d = (Path(directory) if directory is not None else default_reference_dir()).resolve()
-    return _load_lists(d, _stamp([d / f for f in REFERENCE_FILES.values()]))
+    return _load_lists(d, _stamp([d / f for f in (*REFERENCE_FILES.values(), LOCAL_KEGIATAN_FILE)]))
 
 
 @functools.lru_cache(maxsize=8)
@@ -172,7 +181,7 @@ def _load(base: Path, _stamp: tuple[int, ...]) -> Reference:
     skpd = load_skpd(base / "skpd.yaml", lists.areas, lists.urusan)
     return Reference(areas=lists.areas, urusan=lists.urusan, rekening=lists.rekening,
                      kegiatan=lists.kegiatan, sumber_dana=lists.sumber_dana, skpd=skpd,
-                     directory=lists.directory)
+                     directory=lists.directory, local_kegiatan=lists.local_kegiatan)
 
 
 def load(config_dir: str | os.PathLike[str] | None = None) -> Reference:
@@ -181,5 +190,5 @@ def load(config_dir: str | os.PathLike[str] | None = None) -> Reference:
     Cached, and read again when one of the files changes.
     """
     base = (Path(config_dir) if config_dir else DEFAULT_CONFIG_DIR).resolve()
-    files = [base / "reference" / f for f in REFERENCE_FILES.values()] + [base / "skpd.yaml"]
+    files = [base / "reference" / f for f in (*REFERENCE_FILES.values(), LOCAL_KEGIATAN_FILE)] + [base / "skpd.yaml"]
     return _load(base, _stamp(files))
