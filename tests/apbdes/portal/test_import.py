@@ -78,7 +78,7 @@ def test_cli_dry_run_prints_checks_and_writes_nothing(cli, operator):
                                    "--gampong", KAMPUNG_BARU, "--tahun", "2025", "--dry-run"])
     assert result.exit_code == 1
     assert "total_mismatch" in result.output
-    assert "broken-jumlah.xlsx, sheet APBG, baris 95" in result.output
+    assert "broken-jumlah.xlsx, sheet APBG: Baris 95: " in result.output  # the row said once
     assert "Rp 1.773.529.770" in result.output and "Rp 1.763.529.770" in result.output
     assert "TIDAK dapat diterbitkan" in result.output
     assert tk.get_action("package_search")({"ignore_auth": True}, {"fq": "dataset_type:apbdes"})["count"] == 0
@@ -158,7 +158,8 @@ def test_refusal_message_names_row_expected_and_found(operator):
         run_import(user["name"], FIXTURES / "broken-jumlah.xlsx", gampong=org["name"], tahun=2025)
     problem = next(p for p in err.value.error_dict["problems"] if p["code"] == "total_mismatch")
     assert (problem["row"], problem["expected"], problem["found"]) == (95, "1763529770", "1773529770")
-    assert "baris 95" in problem["text"] and "Rp 1.773.529.770" in problem["text"]
+    assert "sheet APBG: Baris 95: " in problem["text"] and "Rp 1.773.529.770" in problem["text"]
+    assert "baris 95" not in problem["text"]  # said once
     with pytest.raises(tk.ObjectNotFound):
         show(NAME)
     assert tk.get_action("package_search")({"ignore_auth": True}, {"fq": "dataset_type:apbdes",

@@ -68,7 +68,7 @@ def test_broken_upload_cannot_be_published(app, operator):
     resp = post_file(app, headers, org, FIXTURES / "broken-jumlah.xlsx")
     token = re.search(r"/apbg/unggah/([A-Za-z0-9_-]+)", resp.headers["Location"]).group(1)
     preview = app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
-    assert "Berkas ditolak" in preview and "baris 95" in preview and "Rp 1.773.529.770" in preview
+    assert "Berkas ditolak" in preview and "Baris 95: " in preview and "Rp 1.773.529.770" in preview
     assert "menggantikan isi dataset yang sudah ada" in preview
     page = app.post(f"/apbg/unggah/{token}", headers=headers, data={"terbitkan": "1"}).get_data(as_text=True)
     assert "Berkas ditolak" in page

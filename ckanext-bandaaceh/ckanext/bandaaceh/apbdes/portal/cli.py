@@ -30,6 +30,10 @@ def _print_problems(problems: list[dict[str, Any]]) -> None:
         tag = click.style("GALAT", fg="red", bold=True) if p["severity"] == "error" else \
             click.style("PERINGATAN", fg="yellow")
         click.echo(f"  {tag} [{p['code']}] {p['text']}")
+        if p["code"] == "missing_period":
+            click.echo("      -> ulangi dengan --periode semester-1 atau --periode tahunan")
+        for r in p.get("related") or []:
+            click.echo(f"      akibatnya juga: {r['message']}")
 
 
 def _print_summary(result: dict[str, Any]) -> None:
@@ -45,9 +49,16 @@ def _print_summary(result: dict[str, Any]) -> None:
     click.echo(f"Pendapatan {rp(s['pendapatan']):>22}   Belanja {rp(s['belanja']):>22}")
     click.echo(f"Pembiayaan netto {rp(s['pembiayaan_netto']):>16}   SILPA   {rp(s['silpa']):>22}")
     if s.get("realisasi_belanja") is not None:
-        click.echo(f"Realisasi belanja {rp(s['realisasi_belanja'])} ({s.get('persen_realisasi_belanja') or '-'}%)")
+        click.echo(f"Realisasi belanja {rp(s['realisasi_belanja'])} ({s.get('persen_realisasi_belanja') or '-'}%)"
+                   f"   SILPA (realisasi) {rp(s.get('realisasi_silpa'))}")
+    if s.get("sebelum_belanja") is not None:
+        click.echo(f"Sebelum perubahan: pendapatan {rp(s['sebelum_pendapatan'])}   belanja {rp(s['sebelum_belanja'])}"
+                   f"   SILPA {rp(s['sebelum_silpa'])}")
+    change = s.get("perubahan_per_bidang") or {}
     for b, v in s["belanja_per_bidang"].items():
-        click.echo(f"  bidang {b}: {rp(v)}")
+        click.echo(f"  bidang {b}: {rp(v)}" + (f"   (perubahan {rp(change[b])})" if b in change else ""))
+    for c in result.get("kode_lokal") or []:
+        click.echo(f"  kode di luar daftar: {c['kode']} {c['nama']} (baris {c['baris']})")
     for k, v in s["pendapatan_per_sumber_dana"].items():
         click.echo(f"  sumber dana {k}: {rp(v)}")
 

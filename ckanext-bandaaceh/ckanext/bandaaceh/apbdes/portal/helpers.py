@@ -14,7 +14,7 @@ from .identity import tahap_label
 
 __all__ = [
     "bandaaceh_rupiah", "bandaaceh_percent", "bandaaceh_apbdes_tahap_label", "bandaaceh_apbdes_headline",
-    "bandaaceh_apbdes_charts", "bandaaceh_apbdes_bidang", "bandaaceh_apbdes_sumber_dana",
+    "bandaaceh_apbdes_charts", "bandaaceh_apbdes_bidang", "bandaaceh_apbdes_sumber_dana", "bandaaceh_apbdes_minus",
 ]
 
 BIDANG = ("01", "02", "03", "04", "05")
@@ -40,6 +40,13 @@ def bandaaceh_percent(value: Any) -> str:
     if d is None:
         return "-"
     return f"{d.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+
+
+def bandaaceh_apbdes_minus(a: Any, b: Any) -> str:
+    """``a - b`` of two stored amounts as a plain decimal (e.g. the amount before a change:
+    after minus change); empty when either is unknown."""
+    x, y = _dec(a), _dec(b)
+    return "" if x is None or y is None else apbdes.format_amount(x - y)
 
 
 def bandaaceh_apbdes_tahap_label(tahap: str | None, periode: str | None = None) -> str:

@@ -43,7 +43,8 @@ COLUMN_INFO = {
     "kode_kegiatan": ("Kode kegiatan", "Belanja saja, misalnya 01.01.01"),
     "bidang": ("Bidang", "Belanja saja, 01-05"),
     "uraian": ("Uraian", "Sebagaimana tertulis di berkas"),
-    "anggaran": ("Anggaran (Rp)", ""),
+    "anggaran": ("Anggaran (Rp)", "Pada APBG-Perubahan: anggaran sesudah perubahan"),
+    "anggaran_sebelum": ("Anggaran sebelum perubahan (Rp)", "APBG-Perubahan saja; kosong pada tahap lain"),
     "realisasi": ("Realisasi (Rp)", "Kosong bila berkas tidak memuat realisasi"),
     "sumber_dana": ("Sumber dana", "DDS, ADD, PBH, PAD, BKPG ..."),
 }
@@ -60,25 +61,29 @@ def check_budget(data: bytes, filename: str, *, area_code: str, tahun: int | Non
                                     periode=periode, layout=layout, reference=ref)
     except apbdes.BudgetReadError as exc:
         return None, [exc.problem]
-    problems = apbdes.validate(budget, ref)
-    if budget.tahap == "realisasi" and not budget.periode:
-        problems.append(apbdes.Problem(
-            "error", "missing_period",
-            "Periode laporan realisasi tidak diketahui: berkas tidak menyebutkannya dan tidak diberikan "
-            "(pilih semester-1 atau tahunan).", field="periode"))
-    return budget, problems
+    return budget, apbdes.validate(budget, ref)
 
 
 def _problem_dict(p: apbdes.Problem, filename: str) -> dict[str, Any]:
     d = p.as_dict()
     d["file"] = filename
+    d["text"] = problem_text(p, filename)
+    d["related_text"] = [problem_text(r, filename) for r in p.related]
+    return d
+
+
+def problem_text(p: apbdes.Problem, filename: str) -> str:
+    """``file, sheet S: Baris 87: ...``: the row is said once (by the message when it names it)."""
     where = [filename]
     if p.sheet:
         where.append(f"sheet {p.sheet}")
-    if p.row:
+    if p.row and not p.message.startswith(f"Baris {p.row}"):
         where.append(f"baris {p.row}")
-    d["text"] = f"{', '.join(where)}: {p.message}"
-    return d
+    text = f"{', '.join(where)}: {p.message}"
+    if p.related:
+        text += " " + tk._("Akibatnya juga tidak cocok: {rows}.").format(
+            rows="; ".join(f"baris {r.row}" if r.row else r.code for r in p.related))
+    return text
 
 def summary_fields(budget: apbdes.Budget) -> dict[str, str]:
     """The computed dataset fields (schema ``apbdes.yaml``) of a checked budget."""
@@ -107,6 +112,16 @@ def summary_fields(budget: apbdes.Budget) -> dict[str, str]:
     }
     for b in ("01", "02", "03", "04", "05"):
         out[f"belanja_bidang_{b}"] = amt(s.belanja_per_bidang.get(b, Decimal(0)))
+    # APBG-Perubahan: totals before the change and the change per bidang (empty otherwise).
+    out.update({
+        "sebelum_total_pendapatan": amt(s.sebelum_pendapatan),
+        "sebelum_total_belanja": amt(s.sebelum_belanja),
+        "sebelum_pembiayaan_netto": amt(s.sebelum_pembiayaan_netto),
+        "sebelum_silpa": amt(s.sebelum_silpa),
+    })
+    change = s.perubahan_per_bidang
+    for b in ("01", "02", "03", "04", "05"):
+        out[f"perubahan_bidang_{b}"] = amt(change.get(b))
     return out
 
 def _int_param(data_dict: dict[str, Any], key: str) -> int | None:
@@ -205,6 +220,9 @@ def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
     name = None
     if budget is not None:
         result.update({"tahun": budget.tahun, "tahap": budget.tahap, "periode": budget.periode,
+                       "periode_text": budget.hints.get("periode_text"),
+                       "needs_periode": any(p.code == "missing_period" for p in problems),
+                       "kode_lokal": apbdes.unlisted_codes(problems),
                        "layout": budget.layout, "summary": budget.summary().as_dict()})
         if budget.tahun is not None:
             name = dataset_name(area, budget.tahun, budget.tahap, budget.periode)
@@ -251,7 +269,8 @@ def _resources(existing: dict[str, Any] | None, name: str, area: reference.Area,
         "name": f"Rincian {tahap_label(budget.tahap, budget.periode)} {reference.area_title(area)} {budget.tahun} (CSV standar)",
         "description": ("Satu baris per rincian rekening (baris terendah), kolom standar portal: kode_wilayah, "
                         "gampong, kecamatan, tahun, tahap, kode_rekening, kode_kegiatan, bidang, uraian, "
-                        "anggaran, realisasi, sumber_dana. Tersedia juga melalui Data API (DataStore)."),
+                        "anggaran, anggaran_sebelum (APBG-Perubahan: anggaran sebelum perubahan), realisasi, "
+                        "sumber_dana. Tersedia juga melalui Data API (DataStore)."),
         "format": "CSV", "mimetype": "text/csv",
         ROLE_FIELD: ROLE_LINES, datastore.LOADER_FIELD: datastore.LOADER_NAME,
         "upload": FileStorage(io.BytesIO(csv_bytes), filename=f"{name}.csv", content_type="text/csv"),

@@ -16,7 +16,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["STAGING_TTL", "stage_files", "load_staged", "discard_staged"]
+__all__ = ["STAGING_TTL", "stage_files", "load_staged", "update_staged_params", "discard_staged"]
 
 #: How long an uploaded file waits between preview and publish on the web.
 STAGING_TTL = 24 * 3600
@@ -85,6 +85,16 @@ def load_staged(token: str, user_id: str) -> tuple[bytes, str, dict[str, Any]]:
     except OSError:
         raise tk.ObjectNotFound(tk._("Unggahan tidak ditemukan atau sudah kedaluwarsa; unggah ulang berkasnya")) from None
     return data, meta["filename"], meta.get("params") or {}
+
+
+def update_staged_params(token: str, user_id: str, **params: str) -> None:
+    """Set parameters of a staged upload (e.g. ``periode`` asked for on the preview); same checks
+    as :func:`load_staged`."""
+    load_staged(token, user_id)
+    path = _staging_root() / token / "meta.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["params"] = {**(meta.get("params") or {}), **params}
+    path.write_text(json.dumps(meta), encoding="utf-8")
 
 
 def discard_staged(token: str, user_id: str) -> None:

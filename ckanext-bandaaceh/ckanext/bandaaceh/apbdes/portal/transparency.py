@@ -28,7 +28,7 @@ def _latest(datasets: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, 
 
 def _dataset_entry(pkg: dict[str, Any]) -> dict[str, Any]:
     keys = ("tahap", "periode", "total_pendapatan", "total_belanja", "pembiayaan_netto", "silpa",
-            "realisasi_pendapatan", "realisasi_belanja", "persen_realisasi_pendapatan",
+            "realisasi_pendapatan", "realisasi_belanja", "realisasi_silpa", "persen_realisasi_pendapatan",
             "persen_realisasi_belanja", "nomor_peraturan", "metadata_modified")
     out = {"name": pkg["name"], "title": pkg.get("title"),
            "url": tk.url_for(f"{DATASET_TYPE}.read", id=pkg["name"], _external=True)}
@@ -142,14 +142,31 @@ def transparency_csv(tahun: int, *, kecamatan: str | None = None, tahap: str | N
                             if r.get(ROLE_FIELD) == ROLE_LINES and r.get("datastore_active")), None)
                 if res is None:
                     continue
-                offset = 0
-                while True:
-                    page = tk.get_action("datastore_search")({"ignore_auth": True}, {
-                        "resource_id": res["id"], "fields": list(apbdes.CSV_COLUMNS), "sort": "_id",
-                        "limit": limit, "offset": offset, "records_format": "csv"})
-                    text = page.get("records") or ""
-                    if text:
-                        yield _csv_page(text)
-                    offset += limit
-                    if offset >= page.get("total", 0):
-                        break
+                yield from _table_csv(res["id"], limit)
+
+
+def _table_csv(resource_id: str, limit: int) -> Iterator[str]:
+    """The rows of one lines table as canonical CSV text (no header). Tables loaded before a column
+    was added to ``CSV_FIELDS`` (``anggaran_sebelum``) get that column empty."""
+    search = tk.get_action("datastore_search")
+    info = search({"ignore_auth": True}, {"resource_id": resource_id, "limit": 0})
+    present = {f["id"] for f in info.get("fields", [])}
+    fields = [c for c in apbdes.CSV_COLUMNS if c in present]
+    offset = 0
+    while True:
+        page = search({"ignore_auth": True}, {
+            "resource_id": resource_id, "fields": fields, "sort": "_id",
+            "limit": limit, "offset": offset, "records_format": "csv"})
+        text = page.get("records") or ""
+        if text and len(fields) < len(apbdes.CSV_COLUMNS):
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\n")
+            for row in csv.reader(io.StringIO(text)):
+                values = dict(zip(fields, row))
+                writer.writerow([values.get(c, "") for c in apbdes.CSV_COLUMNS])
+            text = out.getvalue()
+        if text:
+            yield _csv_page(text)
+        offset += limit
+        if offset >= page.get("total", 0):
+            break

@@ -32,6 +32,9 @@ AMOUNT_FIELDS = (
     "belanja_bidang_05",
     "realisasi_pendapatan", "realisasi_belanja", "realisasi_silpa",
     "persen_realisasi_pendapatan", "persen_realisasi_belanja",
+    "sebelum_total_pendapatan", "sebelum_total_belanja", "sebelum_pembiayaan_netto", "sebelum_silpa",
+    "perubahan_bidang_01", "perubahan_bidang_02", "perubahan_bidang_03", "perubahan_bidang_04",
+    "perubahan_bidang_05",
 )
 SUMMARY_FIELDS = AMOUNT_FIELDS + ("pendapatan_sumber_dana", "jumlah_baris", "tata_letak",
                                   "berkas_asli", "diimpor_pada")

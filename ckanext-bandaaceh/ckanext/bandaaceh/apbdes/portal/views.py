@@ -102,6 +102,14 @@ def preview(token: str) -> Any:
                 staging.discard_staged(token, tk.current_user.id)
                 tk.h.flash_notice(_("Unggahan dibatalkan; tidak ada yang diterbitkan."))
                 return tk.redirect_to("bandaaceh_apbdes.upload")
+            if tk.request.form.get("periksa"):
+                # The preview asked for what the file does not say (the realisation period).
+                periode = tk.request.form.get("periode") or ""
+                if periode not in apbdes.PERIODE:
+                    tk.h.flash_error(_("Pilih periode laporan: semester-1 atau tahunan."))
+                else:
+                    staging.update_staged_params(token, tk.current_user.id, periode=periode)
+                return tk.redirect_to("bandaaceh_apbdes.preview", token=token)
             try:
                 result, _params, _name = _run(token, dry_run=False)
             except tk.ValidationError as exc:
@@ -143,6 +151,7 @@ def _render_preview(token: str, result: dict[str, Any], params: dict[str, Any], 
         "errors": [p for p in result["problems"] if p["severity"] == "error"],
         "warnings": [p for p in result["problems"] if p["severity"] == "warning"],
         "publish_errors": publish_errors or [],
+        "periode_choices": apbdes.PERIODE,
     })
 
 
