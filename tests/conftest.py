@@ -4,6 +4,7 @@ SolrCloud for the search tests that run on both Solr set-ups (``search_backend``
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,22 @@ def search_backend(request: pytest.FixtureRequest, ckan_config: Any, monkeypatch
         monkeypatch.setitem(ckan_config, "solr_url", cloud.url())
         reset_index()
     return request.param
+
+
+@pytest.fixture
+def solr_down(ckan_config: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Call it to make Solr unreachable for CKAN (solr_url on a closed loopback port, so the
+    shared Solr is never stopped); call ``.up()`` on the result to point CKAN back."""
+    original = ckan_config["solr_url"]
+
+    class Outage:
+        def __init__(self) -> None:
+            with socket.socket() as sock:   # a port nothing listens on once closed
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            monkeypatch.setitem(ckan_config, "solr_url", f"http://127.0.0.1:{port}/solr/ckan_test")
+
+        def up(self) -> None:
+            monkeypatch.setitem(ckan_config, "solr_url", original)
+
+    return Outage
