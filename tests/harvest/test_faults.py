@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.search import SearchIndexError
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
@@ -180,3 +181,22 @@ def test_fetch_consumer_killed_mid_job_is_closed_by_the_watchdog(
     server.faults.clear()
     report = harvest.run(src)
     assert report.count("added") == 1
+
+
+def test_harvest_while_solr_is_down_fails_and_leaves_the_dataset_as_it_was(harvest, server, solr_down):
+    server.put("imunisasi.xlsx")
+    src = harvest.source([entry(server, "files/imunisasi.xlsx", "imunisasi-2024")])
+    assert harvest.run(src).count("added") == 1
+    before = harvest.snapshot("imunisasi-2024")
+
+    server.put("imunisasi.xlsx", "imunisasi-v2.xlsx")   # a real change to publish
+    outage = solr_down()
+    with pytest.raises(SearchIndexError):   # the job is refused when it starts
+        harvest.run(src)
+    outage.up()
+
+    model.Session.remove()
+    assert harvest.snapshot("imunisasi-2024") == before   # dataset, resources, DataStore tables
+    jobs = model.Session.query(HarvestJob.status).filter_by(source_id=src["id"]).all()
+    assert {j.status for j in jobs} == {"Finished"}       # no job left New or Running
+    assert harvest.run(src).count("updated") == 1        # and the change arrives once Solr is back
