@@ -123,11 +123,11 @@ def watchdog(dry_run: bool) -> None:
     seconds, e.g. after a consumer was killed mid-job). Run it from the scheduler."""
     with _app_context():
         stuck = abort_stuck_jobs(dry_run=dry_run)
-    verb = "would abort" if dry_run else "aborted"
     for job in stuck:
-        click.echo(f"  {verb} job {job.job_id} of {job.source}: idle {job.idle}, "
-                   f"{job.unfinished_objects} unfinished object(s)")
-    click.echo(f"{len(stuck)} stuck job(s) {verb} (limit {stuck_after()})")
+        click.echo(f"  {'would abort' if dry_run else 'aborted'} job {job.job_id} of {job.source}: "
+                   f"idle {job.idle}, {job.unfinished_objects} unfinished object(s)")
+    click.echo(f"{len(stuck)} stuck job(s) {'would be aborted' if dry_run else 'aborted'} "
+               f"(limit {stuck_after()})")
 
 
 @harvesters.command()
