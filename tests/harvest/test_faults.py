@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,7 +38,7 @@ SLOT = int(os.environ.get("BANDAACEH_TEST_SLOT") or 1)
 REDIS_PORT = 27300 + SLOT
 
 
-def wait_for(what: str, check: Callable[[], Any], seconds: float = 90) -> Any:
+def wait_for(what: str, check: Callable[[], Any], seconds: float = 180) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         result = check()
@@ -101,7 +103,7 @@ def consumer(own_redis: OwnRedis) -> Iterator[Callable[[str], subprocess.Popen[b
                                  "consumer", name], cwd=REPO, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started.append(proc)
-        wait_for(f"the {name} consumer to listen", lambda: own_redis.blocked_consumers() >= 1)
+        wait_for(f"the {name} consumer to listen", lambda: own_redis.blocked_consumers() >= 1, 300)
         return proc
 
     yield start
@@ -109,6 +111,32 @@ def consumer(own_redis: OwnRedis) -> Iterator[Callable[[str], subprocess.Popen[b
         if proc.poll() is None:
             proc.terminate()
             proc.wait(30)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Base URL of a server that accepts connections and never answers: a download from it
+    stays in progress until the harvester's read timeout (test.ini: 5 s, one retry)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join(5)
+    for conn in held:
+        conn.close()
+    listener.close()
 
 
 def entry(server: Any, path: str, name: str) -> dict[str, Any]:
@@ -138,11 +166,10 @@ def test_gather_consumer_reconnects_after_redis_restarts(harvest, server, own_re
 
 
 def test_fetch_consumer_killed_mid_job_is_closed_by_the_watchdog(
-        harvest, server, own_redis, consumer, ckan_config, monkeypatch):
+        harvest, server, silent_server, own_redis, consumer, ckan_config, monkeypatch):
     monkeypatch.setitem(ckan_config, "bandaaceh.harvest.stuck_after", 4)
-    server.put("sekolah.csv")
-    server.faults["sekolah.csv"] = ("slow", {"delay": "3"})
-    src = harvest.source([entry(server, "files/sekolah.csv", "sekolah-2024")])
+    hanging = {"url": f"{silent_server}/sekolah.csv", "name": "sekolah-2024", "title": "Sekolah"}
+    src = harvest.source([hanging])
     fetch = consumer("fetch")
     tk.get_action("harvest_job_create")(harvest.context(), {"source_id": src["id"], "run": True})
     gather = queue.get_gather_consumer()
@@ -153,7 +180,7 @@ def test_fetch_consumer_killed_mid_job_is_closed_by_the_watchdog(
         return model.Session.query(HarvestObject).filter_by(
             harvest_job_id=job_of(src).id, state="FETCH").first()
 
-    wait_for("the fetch consumer to start downloading", fetching, 60)
+    wait_for("the fetch consumer to start downloading", fetching, 300)
     fetch.send_signal(signal.SIGKILL)   # dies mid-download
     fetch.wait(30)
 
@@ -178,7 +205,8 @@ def test_fetch_consumer_killed_mid_job_is_closed_by_the_watchdog(
     assert status["last_job"]["status"] == "Finished"
 
     # and the source harvests again: a new job is accepted and completes
-    server.faults.clear()
+    server.put("sekolah.csv")
+    harvest.update_source(src, [entry(server, "files/sekolah.csv", "sekolah-2024")])
     report = harvest.run(src)
     assert report.count("added") == 1
 
