@@ -21,10 +21,17 @@ COLLECTION = "ckan_test"
 
 
 def replicas(cloud: Any) -> list[dict[str, Any]]:
-    """The replicas of the test collection, from the cluster state in ZooKeeper."""
-    status = requests.get(f"http://127.0.0.1:{cloud.ports[0]}/solr/admin/collections",
-                          params={"action": "CLUSTERSTATUS", "collection": COLLECTION, "wt": "json"},
-                          timeout=30).json()
+    """The replicas of the test collection, from the cluster state in ZooKeeper (asked of the
+    first node that answers: one of them may be stopped)."""
+    for port in cloud.ports:
+        try:
+            status = requests.get(f"http://127.0.0.1:{port}/solr/admin/collections", timeout=30, params={
+                "action": "CLUSTERSTATUS", "collection": COLLECTION, "wt": "json"}).json()
+            break
+        except requests.ConnectionError:
+            continue
+    else:
+        raise AssertionError(f"no SolrCloud node answers on {cloud.ports}")
     shards = status["cluster"]["collections"][COLLECTION]["shards"]
     return [r for shard in shards.values() for r in shard["replicas"].values()]
 
