@@ -51,7 +51,7 @@ def test_required_satu_data_fields(steward_ctx, skpd_org):
     assert {"notes", "frekuensi", "cakupan", "tahun"} <= set(exc.value.error_dict)
 
 
-def test_facets_for_skpd_frequency_coverage_and_year(steward_ctx, skpd_org, app):
+def test_facets_for_skpd_frequency_coverage_and_year(steward_ctx, skpd_org, app, search_backend):
     dinkes, dishub = skpd_org(name="dinkes"), skpd_org(name="dishub")
     make(steward_ctx, dinkes, "imunisasi", frekuensi="bulanan", cakupan="gampong", tahun="2023-2024")
     make(steward_ctx, dinkes, "puskesmas", frekuensi="tahunan", cakupan="kecamatan", tahun="2024")

@@ -72,7 +72,7 @@ def test_gampong_operator_publishes_within_own_gampong_only(app, world, satu_dat
     api(app, "organization_patch", operator["token"], status=403, id=lam_ara["id"], kepala="X")
 
 
-def test_anonymous_reads_public_data_only(app, world, satu_data):
+def test_anonymous_reads_public_data_only(app, world, satu_data, search_backend):
     steward, dinkes = world["dinkes"]
     public = api(app, "package_create", steward["token"], **dataset_data(dinkes, "data-publik", satu_data))["result"]
     private = api(app, "package_create", steward["token"],

@@ -12,7 +12,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.bandaaceh import cli, datastore, helpers, views
+from ckanext.bandaaceh import cli, datastore, helpers, outage, views
 from ckanext.bandaaceh.apbdes.portal import search as apbdes_search
 from ckanext.bandaaceh.apbdes.portal.identity import DATASET_TYPE as APBDES_TYPE
 from ckanext.bandaaceh.logic import action, auth, validators
@@ -47,9 +47,12 @@ class BandaAcehPlugin(p.SingletonPlugin):
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "bandaaceh")
 
-    # IMiddleware: our forms and write actions check CSRF tokens even where CKAN exempted them
+    # IMiddleware: called with the Flask app after CKAN registered its error handlers. Our forms
+    # and write actions check CSRF tokens even where CKAN exempted them; Solr outages get a
+    # clear page.
     def make_middleware(self, app: Any, config: Any) -> Any:
         app.before_request(csrf.protect)
+        outage.register_error_pages(app)
         return app
 
     # ITranslation

@@ -99,7 +99,7 @@ def test_cli_refuses_unknown_gampong(cli):
 
 
 # --------------------------------------------------------------------------- replace / refuse
-def test_reimport_replaces_without_duplicate(operator):
+def test_reimport_replaces_without_duplicate(operator, search_backend):
     org, user = operator()
     first = run_import(user["name"], FIXTURES / "penjabaran.xlsx", gampong=org["name"], tahun=2025)
     assert first["published"] and not first["replaced"]
@@ -257,7 +257,7 @@ def test_apbdes_dataset_cannot_be_created_by_hand(operator):
 
 
 # --------------------------------------------------------------------------- search
-def test_summaries_are_indexed_for_search_facets_and_sort(operator, budget_file):
+def test_summaries_are_indexed_for_search_facets_and_sort(operator, budget_file, search_backend):
     org_a, user = operator(KAMPUNG_BARU)
     org_b, _ = operator(NEUSU_JAYA, user=user)
     org_c, _ = operator("11.71.02.2001", user=user)

@@ -7,7 +7,9 @@ import sys
 import ckan.plugins.toolkit as tk
 import click
 
+from .consumers import CONSUMERS, consume_forever
 from .sources import RunError, default_sources_dir, our_sources, run_source, sync_sources
+from .watchdog import abort_stuck_jobs, stuck_after
 
 __all__ = ["harvesters"]
 
@@ -112,3 +114,25 @@ def list_sources() -> None:
             when = last.get("finished") or last.get("created") or "never"
             click.echo(f"{src['name']:<32} {src.get('frequency', ''):<9} datasets={status.get('total_datasets', 0):<4} "
                        f"last job: {last.get('status', '-')} {when} {stats}")
+
+
+@harvesters.command()
+@click.option("--dry-run", is_flag=True, help="Only list the stuck jobs")
+def watchdog(dry_run: bool) -> None:
+    """Abort harvest jobs stuck in "Running" (no activity for bandaaceh.harvest.stuck_after
+    seconds, e.g. after a consumer was killed mid-job). Run it from the scheduler."""
+    with _app_context():
+        stuck = abort_stuck_jobs(dry_run=dry_run)
+    for job in stuck:
+        click.echo(f"  {'would abort' if dry_run else 'aborted'} job {job.job_id} of {job.source}: "
+                   f"idle {job.idle}, {job.unfinished_objects} unfinished object(s)")
+    click.echo(f"{len(stuck)} stuck job(s) {'would be aborted' if dry_run else 'aborted'} "
+               f"(limit {stuck_after()})")
+
+
+@harvesters.command()
+@click.argument("name", type=click.Choice(sorted(CONSUMERS)))
+def consumer(name: str) -> None:
+    """Run ckanext-harvest's gather or fetch consumer, reconnecting when Redis restarts
+    (instead of `ckan harvester gather-consumer` / `fetch-consumer`, which exit)."""
+    consume_forever(name)
