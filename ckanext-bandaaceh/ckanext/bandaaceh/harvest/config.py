@@ -2,7 +2,7 @@
 
 A harvest source's ``config`` is a JSON object::
 
-    {"defaults": {"frekuensi": "tahunan", "license_id": "cc-by"},
+    {"defaults": {"frekuensi": "tahunan", "license_id": "cc-by"}, "auto_terbit": false,
      "entries": [
         {"url": "https://dinkes.example/data/imunisasi.xlsx", "name": "imunisasi-2024",
          "title": "Cakupan Imunisasi 2024", "notes": "...", "tahun": "2024", "cakupan": "kecamatan",
@@ -15,6 +15,8 @@ Each entry has exactly one of ``url`` (a spreadsheet file or a Google Sheets lin
 (a manifest listing many spreadsheets, see :mod:`.manifest`). The other keys are the dataset's
 metadata (the Satu Data fields of ``schemas/dataset.yaml``) and which sheets to take. ``defaults``
 apply to every entry; an index entry's own metadata apply to every row of its manifest.
+``auto_terbit`` (default false): datasets this source creates are published at once instead of
+entering the walidata's worklist as ``diajukan`` (Satu Data process, ``satudata/workflow.py``).
 
 This module is pure Python: the dataset schema's choices are passed in by the caller.
 """
@@ -279,6 +281,7 @@ class IndexEntry:
 class SourceConfig:
     entries: list[Entry]
     indexes: list[IndexEntry]
+    auto_terbit: bool = False
 
 
 def parse_config(config: str | dict[str, Any] | None, rules: Rules, *, google_base: str) -> SourceConfig:
@@ -294,7 +297,10 @@ def parse_config(config: str | dict[str, Any] | None, rules: Rules, *, google_ba
         data = copy.deepcopy(config)
     if not isinstance(data, dict):
         raise ConfigError(["config harus berupa objek JSON {\"entries\": [...]}"])
-    errors = [f"config: {p}" for p in _unknown(data.keys(), ("defaults", "entries"))]
+    errors = [f"config: {p}" for p in _unknown(data.keys(), ("defaults", "entries", "auto_terbit"))]
+    auto_terbit = data.get("auto_terbit", False)
+    if not isinstance(auto_terbit, bool):
+        errors.append(f"config: 'auto_terbit' harus true atau false, bukan {auto_terbit!r}")
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         errors.append("config: 'defaults' harus berupa objek")
@@ -347,7 +353,7 @@ def parse_config(config: str | dict[str, Any] | None, rules: Rules, *, google_ba
         entries.append(entry)
     if errors:
         raise ConfigError(errors)
-    return SourceConfig(entries=entries, indexes=indexes)
+    return SourceConfig(entries=entries, indexes=indexes, auto_terbit=auto_terbit is True)
 
 
 def validate_config(config: str | dict[str, Any] | None, rules: Rules, *, google_base: str) -> str:

@@ -23,13 +23,14 @@ from . import notices
 from .checks import passed, run_checks
 from .roles import DATASET_TYPE, is_member, is_prioritas
 from .validators import TRANSITION_CONTEXT, now_iso
-from .workflow import (ACTIONS, DIAJUKAN, DIVERIFIKASI, DRAF, PEMBINA, SINCE_FIELD, STATES, STATUS_FIELD,
-                       WAITING, WALIDATA, Transition, TransitionError, decider, next_state)
+from .workflow import (ACTIONS, DIAJUKAN, DIVERIFIKASI, DRAF, PEMBINA, PRODUSEN, SINCE_FIELD, STATES,
+                       STATUS_FIELD, TERBIT, WAITING, WALIDATA, Transition, TransitionError, decider, next_state)
 
 __all__ = [
     "satudata_ajukan", "satudata_verifikasi", "satudata_kembalikan", "satudata_status", "satudata_antrian",
     "satudata_ajukan_auth", "satudata_verifikasi_auth", "satudata_kembalikan_auth", "satudata_status_auth",
     "satudata_antrian_auth", "ACTIVITY_TYPES", "record_activity", "allowed_actions",
+    "TRANSITION_CONTEXT", "harvest_entry_fields", "harvest_entered",
 ]
 
 _ = tk._
@@ -118,6 +119,21 @@ def _transition(action: str, context: dict[str, Any], data_dict: dict[str, Any])
     return {"id": saved["id"], "name": saved["name"], STATUS_FIELD: transition.after,
             "sebelumnya": transition.before, SINCE_FIELD: saved[SINCE_FIELD], "alasan": alasan,
             "periksa": checks, "surel": mailed}
+
+
+def harvest_entry_fields(auto_terbit: bool) -> dict[str, str]:
+    """Status fields of a dataset on its first harvest: ``diajukan``, or ``terbit`` when its source
+    says ``auto_terbit: true``. Save them with ``TRANSITION_CONTEXT`` set in the context."""
+    return {STATUS_FIELD: TERBIT if auto_terbit else DIAJUKAN, SINCE_FIELD: now_iso()}
+
+
+def harvest_entered(pkg: dict[str, Any], user: str) -> None:
+    """After a first harvest: the entry in the history, and the walidata's notice if submitted."""
+    transition = Transition("ajukan" if pkg[STATUS_FIELD] == DIAJUKAN else "verifikasi", DRAF,
+                            pkg[STATUS_FIELD], PRODUSEN)
+    record_activity(pkg["id"], user, transition, _("Dipanen dari spreadsheet produsen data"), [])
+    if pkg[STATUS_FIELD] == DIAJUKAN:
+        notices.notify(transition, pkg, user)
 
 
 # ------------------------------------------------------------------ actions
