@@ -167,3 +167,11 @@ def test_a_sysadmins_public_dataset_starts_published(app, world, satu_data):
     hidden = factories.Dataset(owner_org=world.dishub["id"], name="seed-privat", private=True, **satu_data)
     assert (hidden["status_satudata"], hidden["private"]) == ("draf", True)
     assert public_names(app) == ["seed-publik"]
+
+
+def test_the_bulk_visibility_buttons_cannot_bypass_the_walidata(app, world):
+    pkg = world.dataset("penduduk-2024")
+    admin = world.produsen  # an editor; make them admin of Dinkes to reach the bulk buttons
+    helpers.call_action("organization_member_create", id=world.dinkes["id"], username=admin["name"], role="admin")
+    api(app, "bulk_update_public", admin, status=403, org_id=world.dinkes["id"], datasets=[pkg["id"]])
+    assert api(app, "package_show", admin, id=pkg["id"])["result"]["private"] is True

@@ -40,7 +40,8 @@ __all__ = [
 #: Dataset metadata an entry (or ``defaults``, or a manifest row) may set.
 METADATA_FIELDS = (
     "title", "notes", "tags", "license_id", "frekuensi", "cakupan", "kode_wilayah", "tahun",
-    "periode", "satuan", "kode_referensi", "walidata", "maintainer", "maintainer_email",
+    "periode", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "kode_referensi", "walidata",
+    "maintainer", "maintainer_email",
 )
 #: Keys of a spreadsheet entry.
 ENTRY_FIELDS = ("url", "name", *METADATA_FIELDS, "sheets", "format")
@@ -49,7 +50,7 @@ INDEX_FIELDS = ("index", *METADATA_FIELDS, "sheets")
 #: Fields a published dataset must have (after defaults).
 REQUIRED_FIELDS = ("name", "title", "notes", "frekuensi", "cakupan", "tahun")
 TEXT_FIELDS = ("title", "notes", "license_id", "frekuensi", "cakupan", "kode_wilayah", "tahun",
-               "periode", "satuan", "kode_referensi", "walidata", "maintainer", "maintainer_email")
+               "periode", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "kode_referensi", "walidata", "maintainer", "maintainer_email")
 GOOGLE_FORMATS = ("xlsx", "csv")
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")

@@ -30,7 +30,7 @@ __all__ = [
     "satudata_ajukan", "satudata_verifikasi", "satudata_kembalikan", "satudata_status", "satudata_antrian",
     "satudata_ajukan_auth", "satudata_verifikasi_auth", "satudata_kembalikan_auth", "satudata_status_auth",
     "satudata_antrian_auth", "ACTIVITY_TYPES", "record_activity", "allowed_actions",
-    "TRANSITION_CONTEXT", "harvest_entry_fields", "harvest_entered",
+    "TRANSITION_CONTEXT", "harvest_entry_fields", "harvest_entered", "bulk_visibility_auth",
 ]
 
 _ = tk._
@@ -316,3 +316,12 @@ def satudata_antrian_auth(context: dict[str, Any], data_dict: dict[str, Any]) ->
     if is_member(user, WALIDATA) or is_member(user, PEMBINA):
         return {"success": True}
     return {"success": False, "msg": _("Daftar tunggu hanya untuk walidata dan pembina data")}
+
+
+@tk.chained_auth_function
+def bulk_visibility_auth(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """``bulk_update_public``/``bulk_update_private`` (the organisation page's bulk buttons) would
+    publish or hide datasets behind the walidata's back: sysadmins only."""
+    if not authz.is_sysadmin(context.get("user")):
+        return {"success": False, "msg": _("Dataset diterbitkan melalui walidata (Satu Data), bukan sekaligus")}
+    return next_auth(context, data_dict)
