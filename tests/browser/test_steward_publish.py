@@ -38,7 +38,9 @@ def test_steward_publishes_through_the_form_and_finds_it_by_facets(
 
     page.fill("#field-title", "Puskesmas per Kecamatan 2023")
     page.fill("#field-notes", "Jumlah puskesmas per kecamatan.")
-    page.select_option("#field-private", "False")
+    # no visibility select: a Satu Data dataset is private until the walidata publishes it
+    assert page.locator("#field-private").count() == 0
+    assert "Privat sampai walidata menerbitkannya" in page.locator("#satudata-visibility").inner_text()
     page.select_option("#field-frekuensi", "tahunan")
     page.select_option("#field-cakupan", "kecamatan")
     page.fill("#field-tahun", "2022 - 2023")

@@ -32,4 +32,5 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "satudata_kembalikan": satudata_logic.satudata_kembalikan,
         "satudata_status": satudata_logic.satudata_status,
         "satudata_antrian": satudata_logic.satudata_antrian,
+        "satudata_jadwal": satudata_logic.satudata_jadwal,
     }

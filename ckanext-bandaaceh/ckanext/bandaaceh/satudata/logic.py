@@ -9,6 +9,7 @@ after, the role, the reasons and the checks. These activities are the dataset's 
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import ckan.authz as authz
@@ -19,7 +20,7 @@ from ckanext.activity.logic import schema as activity_schema
 
 from ckanext.bandaaceh.site import is_empty
 
-from . import notices
+from . import notices, portal_daftar, portal_jadwal
 from .checks import passed, run_checks
 from .roles import DATASET_TYPE, is_member, is_prioritas
 from .validators import TRANSITION_CONTEXT, now_iso
@@ -31,6 +32,7 @@ __all__ = [
     "satudata_ajukan_auth", "satudata_verifikasi_auth", "satudata_kembalikan_auth", "satudata_status_auth",
     "satudata_antrian_auth", "ACTIVITY_TYPES", "record_activity", "allowed_actions",
     "TRANSITION_CONTEXT", "harvest_entry_fields", "harvest_entered", "bulk_visibility_auth",
+    "satudata_jadwal", "satudata_jadwal_auth",
 ]
 
 _ = tk._
@@ -213,7 +215,8 @@ def satudata_status(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[
     :returns: ``status_satudata``, ``status_satudata_sejak``, ``prioritas``, ``menunggu``
         (``walidata``/``pembina``/None: who decides next), ``aksi`` (the actions the caller may take),
         ``periksa`` (the checks), ``riwayat`` (transitions, newest first: ``waktu``, ``oleh``,
-        ``aksi``, ``dari``, ``ke``, ``peran``, ``alasan``)
+        ``aksi``, ``dari``, ``ke``, ``peran``, ``alasan``), ``daftar_data`` (the Daftar Data line
+        naming this dataset, or None)
     """
     tk.check_access("satudata_status", context, data_dict)
     obj = _package(data_dict)
@@ -231,7 +234,7 @@ def satudata_status(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[
     return {"id": obj.id, "name": obj.name, STATUS_FIELD: state, SINCE_FIELD: pkg.get(SINCE_FIELD) or "",
             "prioritas": is_prioritas(obj), "menunggu": decider(state),
             "aksi": allowed_actions(context, obj.id), "periksa": [c.as_dict() for c in run_checks(pkg)],
-            "riwayat": history}
+            "riwayat": history, "daftar_data": portal_daftar.line_of(obj.name)}
 
 
 @tk.side_effect_free
@@ -276,7 +279,35 @@ def satudata_antrian(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
     return {"count": found["count"], "results": results}
 
 
+@tk.side_effect_free
+def satudata_jadwal(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """The Jadwal Rilis: the next release date of every published Satu Data dataset (from its
+    frekuensi and its Daftar Data line) and of every Daftar Data line not yet published.
+
+    :param skpd: organisation name (optional)
+    :param status: ``terlambat``, ``akan datang`` or ``tepat waktu`` (optional)
+    :param tanggal: the day to compare with, YYYY-MM-DD (default today)
+    :returns: ``tanggal`` and ``results``, most overdue first: ``judul``, ``dataset``, ``skpd``,
+        ``skpd_title``, ``frekuensi``, ``terakhir`` (last release), ``tanggal`` (next due),
+        ``status``, ``hari_terlambat``
+    """
+    tk.check_access("satudata_jadwal", context, data_dict)
+    try:
+        today = dt.date.fromisoformat(data_dict["tanggal"]) if data_dict.get("tanggal") else dt.date.today()
+    except ValueError:
+        raise tk.ValidationError({"tanggal": [_("Tanggal harus berbentuk YYYY-MM-DD")]}) from None
+    items = portal_jadwal.schedule(today, data_dict.get("skpd") or None)
+    if data_dict.get("status"):
+        items = [i for i in items if i["status"] == data_dict["status"]]
+    return {"tanggal": today.isoformat(), "results": items}
+
+
 # ------------------------------------------------------------------ auth
+
+
+@tk.auth_allow_anonymous_access
+def satudata_jadwal_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    return {"success": True}
 
 
 def satudata_ajukan_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 * ``/walidata``: the worklist of the walidata (and of the pembina data), oldest first;
 * ``POST /dataset/<id>/satudata/<aksi>``: the buttons of the dataset page (``ajukan``,
-  ``verifikasi``, ``kembalikan`` with ``alasan``), which call the API actions.
+  ``verifikasi``, ``kembalikan`` with ``alasan``), which call the API actions;
+* ``/daftar-data``: the Daftar Data of each SKPD and year (``config/daftar-data/``);
+* ``/jadwal-rilis`` and ``/jadwal-rilis.ics``: the release calendar (``satudata_jadwal``).
 The state, checks and history on the dataset page come from the helper
 ``bandaaceh_satudata_status`` (``templates/satudata/snippets/status.html``).
 """
@@ -11,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint
+from flask import Blueprint, Response
 
 from ckanext.bandaaceh.site import N_
 
+from . import portal_daftar, portal_jadwal
 from .workflow import ACTIONS
 
 __all__ = ["satudata_pages"]
@@ -65,3 +68,31 @@ def transition(id: str, aksi: str) -> Any:
     if aksi != "ajukan" and tk.request.form.get("kembali") == "walidata":
         return tk.redirect_to("bandaaceh_satudata.worklist")
     return tk.redirect_to("dataset.read", id=result["name"])
+
+
+@satudata_pages.route("/daftar-data")
+def daftar_data() -> Any:
+    """The Daftar Data of every SKPD for a year (``?tahun=``, ``?skpd=``), with each line's dataset."""
+    tahun = tk.request.args.get("tahun") or ""
+    skpd = tk.request.args.get("skpd") or ""
+    return tk.render("satudata/daftar_data.html", {"data": portal_daftar.overview(_context(), tahun, skpd)})
+
+
+@satudata_pages.route("/jadwal-rilis")
+def jadwal_rilis() -> Any:
+    """Overdue releases and those due within 30 days; ``?skpd=`` filters by SKPD."""
+    skpd = tk.request.args.get("skpd") or ""
+    data = tk.get_action("satudata_jadwal")(_context(), {"skpd": skpd})
+    skpds = sorted({(i["skpd"], i["skpd_title"]) for i in
+                    tk.get_action("satudata_jadwal")(_context(), {})["results"]}, key=lambda s: s[1])
+    return tk.render("satudata/jadwal_rilis.html", {"data": data, "skpd": skpd, "skpds": skpds})
+
+
+@satudata_pages.route("/jadwal-rilis.ics")
+def jadwal_rilis_ics() -> Any:
+    """Every scheduled release as an iCalendar feed (``?skpd=`` filters)."""
+    data = tk.get_action("satudata_jadwal")(_context(), {"skpd": tk.request.args.get("skpd") or ""})
+    body = portal_jadwal.ical(data["results"], tk.config.get("ckan.site_url") or "",
+                              _("Jadwal Rilis Satu Data Kota Banda Aceh"))
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": "inline; filename=jadwal-rilis.ics"})
