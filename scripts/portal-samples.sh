@@ -4,6 +4,8 @@
 # sources of harvesters/samples/*.yaml (Dinkes, Disdukcapil, Bappeda) and harvest them once;
 # import the sample APBG of Gampong Kampung Baru (tests/fixtures/apbdes/); load 12 months of
 # generated complaint figures per channel (datasets titled [CONTOH], never shown as real data).
+# Satu Data states of the samples: Bappeda's are published (auto_terbit), Dinkes' and Disdukcapil's
+# wait in /walidata (diajukan), and one Dinkes dataset is returned to its produsen with a reason.
 # Idempotent: a second run finds the sources and the spreadsheets unchanged.
 #   scripts/portal-samples.sh          sync + harvest once (starts a temporary server if none runs)
 #   scripts/portal-samples.sh serve    the sample server in the foreground (Procfile "samples:")
@@ -35,6 +37,10 @@ case "${1:-once}" in
     say "Harvesting the sample spreadsheets once"
     "$CKAN" -c "$INI" bandaaceh harvesters run spreadsheet-dinkes spreadsheet-disdukcapil spreadsheet-bappeda \
       || say "Some sample spreadsheets failed (see above); the portal starts anyway"
+    say "Returning one sample dataset to Dinkes (Satu Data state dikembalikan)"
+    "$VENV/bin/ckanapi" action satudata_kembalikan -c "$INI" id=contoh-sekolah-per-kecamatan-2024 \
+      alasan="Contoh: lengkapi standar data (konsep, definisi, klasifikasi, ukuran) dan deskripsi kolom di kamus data" \
+      >/dev/null 2>&1 || true  # already returned (second run) or not harvested
     say "Sample APBG of Gampong Kampung Baru 2025 (budget and realisation)"
     for f in penjabaran.xlsx realisasi.xlsx; do
       "$CKAN" -c "$INI" bandaaceh apbdes import "$REPO/tests/fixtures/apbdes/$f" \

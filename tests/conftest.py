@@ -127,3 +127,69 @@ def solr_down(ckan_config: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
             monkeypatch.setitem(ckan_config, "solr_url", original)
 
     return Outage
+
+
+@pytest.fixture
+def clean_datastore(portal: None) -> None:
+    """Empty DataStore database (tables of earlier tests dropped)."""
+    from ckanext.datastore.tests import helpers as ds_helpers
+
+    engine = ds_helpers.db.get_write_engine()
+    ds_helpers.rebuild_all_dbs(ds_helpers.orm.scoped_session(ds_helpers.orm.sessionmaker(bind=engine)))
+
+
+#: The standar data (Perpres 39/2019 Pasal 4) and contact a dataset needs to pass the walidata.
+STANDAR_DATA = {
+    "konsep": "Penduduk adalah orang yang berdomisili di wilayah kota.",
+    "definisi": "Jumlah penduduk menurut data administrasi kependudukan per 31 Desember.",
+    "klasifikasi": "Menurut kecamatan",
+    "ukuran": "Jumlah",
+    "maintainer_email": "data@dinkes.bandaacehkota.go.id",
+}
+#: A DataStore table whose data dictionary is complete (label and description per column).
+DICTIONARY = [
+    {"id": "kecamatan", "type": "text", "info": {"label": "Kecamatan", "notes": "Nama kecamatan"}},
+    {"id": "jumlah", "type": "int", "info": {"label": "Jumlah penduduk", "notes": "Jiwa per 31 Desember"}},
+]
+
+
+class SatuDataWorld:
+    """Two SKPD with a produsen each, the walidata (Diskominfotik) and the pembina data (BPS)."""
+
+    def __init__(self, skpd_org: Any, password: str | None) -> None:
+        extra = {"password": password} if password else {}
+
+        def user(name: str) -> dict[str, Any]:
+            return factories.UserWithToken(name=name, email=f"{name}@bandaacehkota.go.id", **extra)
+
+        self.produsen, self.produsen_lain = user("produsen-dinkes"), user("produsen-dishub")
+        self.walidata, self.pembina = user("walidata"), user("pembina")
+        self.dinkes = skpd_org(name="dinkes", title="Dinas Kesehatan",
+                               users=[{"name": self.produsen["name"], "capacity": "editor"}])
+        self.dishub = skpd_org(name="dishub", title="Dinas Perhubungan",
+                               users=[{"name": self.produsen_lain["name"], "capacity": "editor"}])
+        skpd_org(name="diskominfotik", title="Dinas Komunikasi, Informatika dan Statistik",
+                 users=[{"name": self.walidata["name"], "capacity": "member"}])
+        skpd_org(name="bps-kota-banda-aceh", title="BPS Kota Banda Aceh", jenis="lainnya",
+                 users=[{"name": self.pembina["name"], "capacity": "member"}])
+
+    def dataset(self, name: str, *, complete: bool = True, table: bool = True, **fields: Any) -> dict[str, Any]:
+        """A dataset of Dinkes created by its produsen (through the action layer, auth checked)."""
+        from ckan.tests import helpers
+
+        data = dict(SATU_DATA, name=name, title=name.replace("-", " ").title(), owner_org=self.dinkes["id"])
+        if complete:
+            data.update(STANDAR_DATA)
+        data.update(fields)
+        pkg = helpers.call_action("package_create", {"user": self.produsen["name"]}, **data)
+        if table:
+            helpers.call_action("datastore_create", {"user": self.produsen["name"]},
+                                resource={"package_id": pkg["id"], "name": "Tabel"}, fields=DICTIONARY,
+                                records=[{"kecamatan": "Baiturrahman", "jumlah": 10}], force=True)
+        return helpers.call_action("package_show", {"user": self.produsen["name"]}, id=pkg["id"])
+
+
+@pytest.fixture
+def satudata_world(skpd_org: Any, clean_datastore: None) -> Any:
+    """``satudata_world(password=None)``: the people of the Satu Data process (SatuDataWorld)."""
+    return lambda password=None: SatuDataWorld(skpd_org, password)

@@ -29,14 +29,6 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def clean_datastore(portal: None) -> None:
-    from ckanext.datastore.tests import helpers as ds_helpers
-
-    engine = ds_helpers.db.get_write_engine()
-    ds_helpers.rebuild_all_dbs(ds_helpers.orm.scoped_session(ds_helpers.orm.sessionmaker(bind=engine)))
-
-
-@pytest.fixture
 def server(request: pytest.FixtureRequest, clean_datastore: None, tmp_path: Path) -> Iterator[str]:
     """``ckan -c <the test ini> run`` on a free port; yields its base URL, stops it afterwards."""
     ini = os.path.abspath(request.config.getoption("ckan_ini"))

@@ -260,15 +260,19 @@ def harvest(portal: None, skpd_org: Any) -> Any:
             return {"user": self.site_user, "ignore_auth": True}
 
         def source(self, entries: list[dict[str, Any]], defaults: dict[str, Any] | None = None,
-                   name: str = "spreadsheet-dinkes", url: str = "http://127.0.0.1/dinkes") -> dict[str, Any]:
-            config = {"entries": entries, "defaults": dict(SATU_DATA_DEFAULTS, **(defaults or {}))}
+                   name: str = "spreadsheet-dinkes", url: str = "http://127.0.0.1/dinkes",
+                   auto_terbit: bool = True) -> dict[str, Any]:
+            # auto_terbit: published at once (the walidata's part is tested in test_satudata_entry.py)
+            config = {"entries": entries, "defaults": dict(SATU_DATA_DEFAULTS, **(defaults or {})),
+                      "auto_terbit": auto_terbit}
             return tk.get_action("harvest_source_create")(self.context(), {
                 "name": name, "title": name, "url": url, "source_type": "bandaaceh_spreadsheet",
                 "owner_org": self.org["id"], "config": json.dumps(config)})
 
         def update_source(self, source: dict[str, Any], entries: list[dict[str, Any]],
-                          defaults: dict[str, Any] | None = None) -> None:
-            config = {"entries": entries, "defaults": dict(SATU_DATA_DEFAULTS, **(defaults or {}))}
+                          defaults: dict[str, Any] | None = None, auto_terbit: bool = True) -> None:
+            config = {"entries": entries, "defaults": dict(SATU_DATA_DEFAULTS, **(defaults or {})),
+                      "auto_terbit": auto_terbit}
             tk.get_action("harvest_source_patch")(self.context(), {"id": source["id"], "config": json.dumps(config)})
 
         def run(self, source: dict[str, Any]) -> Any:

@@ -23,6 +23,8 @@ def get_helpers() -> dict[str, Callable[..., Any]]:
         # Satu Data datasets and the home page
         "bandaaceh_facet_label_function": satudata_helpers.bandaaceh_facet_label_function,
         "bandaaceh_portal_stats": satudata_helpers.bandaaceh_portal_stats,
+        "bandaaceh_satudata_status": satudata_helpers.bandaaceh_satudata_status,
+        "bandaaceh_satudata_label": satudata_helpers.bandaaceh_satudata_label,
         # APBG
         "bandaaceh_rupiah": apbdes_helpers.bandaaceh_rupiah,
         "bandaaceh_percent": apbdes_helpers.bandaaceh_percent,

@@ -18,6 +18,7 @@ from ckanext.bandaaceh.apbdes.portal.identity import DATASET_TYPE as APBDES_TYPE
 from ckanext.bandaaceh.logic import action, auth, validators
 from ckanext.bandaaceh.security import csrf
 from ckanext.bandaaceh.satudata import search as satudata_search
+from ckanext.bandaaceh.satudata.roles import SatuDataPermissionLabels
 
 #: ckanext-xloader is optional: its interface is implemented only when it is installed.
 HAS_XLOADER = find_spec("ckanext.xloader") is not None
@@ -38,6 +39,7 @@ class BandaAcehPlugin(p.SingletonPlugin):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.ITranslation)
+    p.implements(p.IPermissionLabels)
     if HAS_XLOADER:
         p.implements(IXloader, inherit=True)
 
@@ -82,6 +84,15 @@ class BandaAcehPlugin(p.SingletonPlugin):
         if pkg_dict.get("type") == APBDES_TYPE:
             return apbdes_search.index_dataset(pkg_dict)
         return satudata_search.index_dataset(pkg_dict)
+
+    # IPermissionLabels: the walidata and the pembina data read the private datasets awaiting them.
+    _labels = SatuDataPermissionLabels()
+
+    def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
+        return self._labels.get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
+        return self._labels.get_user_dataset_labels(user_obj)
 
     # IXloader: tables this extension loads with exact types are not re-guessed by xloader.
     def can_upload(self, resource_id: str) -> bool:

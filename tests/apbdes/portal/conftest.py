@@ -23,15 +23,6 @@ NEUSU_JAYA = "11.71.01.2002"
 
 
 @pytest.fixture
-def clean_datastore(portal: None) -> None:
-    """Empty DataStore database (tables of earlier tests dropped)."""
-    from ckanext.datastore.tests import helpers as ds_helpers
-
-    engine = ds_helpers.db.get_write_engine()
-    ds_helpers.rebuild_all_dbs(ds_helpers.orm.scoped_session(ds_helpers.orm.sessionmaker(bind=engine)))
-
-
-@pytest.fixture
 def operator(gampong_org: Any) -> Any:
     """Make a gampong organisation with a user of the given capacity; returns (org, user)."""
     def make(kode_wilayah: str = KAMPUNG_BARU, capacity: str = "editor", user: dict | None = None,

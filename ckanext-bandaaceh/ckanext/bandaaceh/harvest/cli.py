@@ -112,7 +112,10 @@ def list_sources() -> None:
             last = status.get("last_job") or {}
             stats = last.get("stats") or {}
             when = last.get("finished") or last.get("created") or "never"
-            click.echo(f"{src['name']:<32} {src.get('frequency', ''):<9} datasets={status.get('total_datasets', 0):<4} "
+            # also the private ones: datasets waiting for the walidata (Satu Data) are private
+            total = tk.get_action("package_search")({"ignore_auth": True}, {
+                "fq": f'harvest_source_id:"{src["id"]}"', "rows": 0, "include_private": True})["count"]
+            click.echo(f"{src['name']:<32} {src.get('frequency', ''):<9} datasets={total:<4} "
                        f"last job: {last.get('status', '-')} {when} {stats}")
 
 

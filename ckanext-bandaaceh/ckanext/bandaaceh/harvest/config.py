@@ -2,7 +2,7 @@
 
 A harvest source's ``config`` is a JSON object::
 
-    {"defaults": {"frekuensi": "tahunan", "license_id": "cc-by"},
+    {"defaults": {"frekuensi": "tahunan", "license_id": "cc-by"}, "auto_terbit": false,
      "entries": [
         {"url": "https://dinkes.example/data/imunisasi.xlsx", "name": "imunisasi-2024",
          "title": "Cakupan Imunisasi 2024", "notes": "...", "tahun": "2024", "cakupan": "kecamatan",
@@ -15,6 +15,8 @@ Each entry has exactly one of ``url`` (a spreadsheet file or a Google Sheets lin
 (a manifest listing many spreadsheets, see :mod:`.manifest`). The other keys are the dataset's
 metadata (the Satu Data fields of ``schemas/dataset.yaml``) and which sheets to take. ``defaults``
 apply to every entry; an index entry's own metadata apply to every row of its manifest.
+``auto_terbit`` (default false): datasets this source creates are published at once instead of
+entering the walidata's worklist as ``diajukan`` (Satu Data process, ``satudata/workflow.py``).
 
 This module is pure Python: the dataset schema's choices are passed in by the caller.
 """
@@ -38,7 +40,8 @@ __all__ = [
 #: Dataset metadata an entry (or ``defaults``, or a manifest row) may set.
 METADATA_FIELDS = (
     "title", "notes", "tags", "license_id", "frekuensi", "cakupan", "kode_wilayah", "tahun",
-    "periode", "satuan", "kode_referensi", "walidata", "maintainer", "maintainer_email",
+    "periode", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "kode_referensi", "walidata",
+    "maintainer", "maintainer_email",
 )
 #: Keys of a spreadsheet entry.
 ENTRY_FIELDS = ("url", "name", *METADATA_FIELDS, "sheets", "format")
@@ -47,7 +50,7 @@ INDEX_FIELDS = ("index", *METADATA_FIELDS, "sheets")
 #: Fields a published dataset must have (after defaults).
 REQUIRED_FIELDS = ("name", "title", "notes", "frekuensi", "cakupan", "tahun")
 TEXT_FIELDS = ("title", "notes", "license_id", "frekuensi", "cakupan", "kode_wilayah", "tahun",
-               "periode", "satuan", "kode_referensi", "walidata", "maintainer", "maintainer_email")
+               "periode", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "kode_referensi", "walidata", "maintainer", "maintainer_email")
 GOOGLE_FORMATS = ("xlsx", "csv")
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
@@ -279,6 +282,7 @@ class IndexEntry:
 class SourceConfig:
     entries: list[Entry]
     indexes: list[IndexEntry]
+    auto_terbit: bool = False
 
 
 def parse_config(config: str | dict[str, Any] | None, rules: Rules, *, google_base: str) -> SourceConfig:
@@ -294,7 +298,10 @@ def parse_config(config: str | dict[str, Any] | None, rules: Rules, *, google_ba
         data = copy.deepcopy(config)
     if not isinstance(data, dict):
         raise ConfigError(["config harus berupa objek JSON {\"entries\": [...]}"])
-    errors = [f"config: {p}" for p in _unknown(data.keys(), ("defaults", "entries"))]
+    errors = [f"config: {p}" for p in _unknown(data.keys(), ("defaults", "entries", "auto_terbit"))]
+    auto_terbit = data.get("auto_terbit", False)
+    if not isinstance(auto_terbit, bool):
+        errors.append(f"config: 'auto_terbit' harus true atau false, bukan {auto_terbit!r}")
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         errors.append("config: 'defaults' harus berupa objek")
@@ -347,7 +354,7 @@ def parse_config(config: str | dict[str, Any] | None, rules: Rules, *, google_ba
         entries.append(entry)
     if errors:
         raise ConfigError(errors)
-    return SourceConfig(entries=entries, indexes=indexes)
+    return SourceConfig(entries=entries, indexes=indexes, auto_terbit=auto_terbit is True)
 
 
 def validate_config(config: str | dict[str, Any] | None, rules: Rules, *, google_base: str) -> str:

@@ -41,6 +41,7 @@ from sqlalchemy import text as sql_text
 from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import datastore
+from ckanext.bandaaceh.satudata import logic as satudata
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError
 
 from . import config as hconfig
@@ -295,7 +296,8 @@ class SpreadsheetHarvester(HarvesterBase):
         ids: list[str] = []
         for entry in entries:
             status = "change" if entry.name in previous else "new"
-            obj = HarvestObject(guid=entry.name, job=harvest_job, content=json.dumps({"entry": entry.as_dict()}),
+            obj = HarvestObject(guid=entry.name, job=harvest_job,
+                                content=json.dumps({"entry": entry.as_dict(), "auto_terbit": cfg.auto_terbit}),
                                 extras=[HarvestObjectExtra(key="status", value=status)])
             obj.save()
             ids.append(obj.id)
@@ -374,7 +376,8 @@ class SpreadsheetHarvester(HarvesterBase):
     # ------------------------------------------------------------ import
 
     def _context(self) -> dict[str, Any]:
-        return {"user": self._get_user_name(), "ignore_auth": True}
+        # the Satu Data status fields may be set (first harvest only: see _import)
+        return {"user": self._get_user_name(), "ignore_auth": True, satudata.TRANSITION_CONTEXT: True}
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
         obj = harvest_object
@@ -461,6 +464,11 @@ class SpreadsheetHarvester(HarvesterBase):
         prepared = prepare_file(body, filename, entry, max_bytes=fetch_policy().max_bytes, max_cells=_max_cells())
         _check_sizes(prepared, body, entry)
         resources, reload = self._resources(prepared, body, entry, fetched, existing)
+        # Satu Data: a new dataset enters as diajukan (or terbit with auto_terbit); a re-harvest
+        # keeps its state (a published dataset stays published)
+        first = existing is None or existing.get("state") == "draft"
+        if first:
+            fields.update(satudata.harvest_entry_fields(bool(data.get("auto_terbit"))))
         if existing is None:
             # package_create takes no uploads: create a draft (invisible) first, linked to this
             # object (constraint deferred) so it is indexed with its harvest source as
@@ -488,6 +496,8 @@ class SpreadsheetHarvester(HarvesterBase):
                     "resource": loaded, "package": saved, "create_datastore_views": True})
         self._make_current(obj, saved["id"], prev)
         self._save_state(obj, entry, data, fetched, {"tables": len(prepared.tables), "format": prepared.format})
+        if first:
+            satudata.harvest_entered(saved, self._get_user_name())
         return True
 
     def _resources(self, prepared: PreparedFile, body: bytes, entry: Entry, fetched: dict[str, Any],

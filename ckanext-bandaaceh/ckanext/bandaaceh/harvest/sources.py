@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 FREQUENCIES = ("MANUAL", "MONTHLY", "WEEKLY", "BIWEEKLY", "DAILY", "ALWAYS")
-FILE_KEYS = ("organization", "name", "title", "url", "notes", "frequency", "defaults", "entries")
+FILE_KEYS = ("organization", "name", "title", "url", "notes", "frequency", "auto_terbit", "defaults", "entries")
 NAME_PREFIX = "spreadsheet-"
 
 
@@ -102,6 +102,8 @@ def load_source_file(path: str) -> SourceFile:
     config: dict[str, Any] = {"entries": entries}
     if doc.get("defaults"):
         config["defaults"] = doc["defaults"]
+    if "auto_terbit" in doc:
+        config["auto_terbit"] = doc["auto_terbit"]
     return SourceFile(
         path=path, organization=org, name=str(doc.get("name") or source_name(org)),
         title=str(doc.get("title") or f"Spreadsheet {org}"), url=url,

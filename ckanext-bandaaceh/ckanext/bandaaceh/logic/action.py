@@ -8,6 +8,7 @@ from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
 from ckanext.bandaaceh.organisations import cache as org_cache
 from ckanext.bandaaceh.pengaduan.portal import logic as pengaduan_logic
 from ckanext.bandaaceh.security import visibility
+from ckanext.bandaaceh.satudata import logic as satudata_logic
 
 __all__ = ["get_actions"]
 
@@ -26,4 +27,10 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "tag_autocomplete": visibility.tag_autocomplete,
         "tag_show": visibility.tag_show,
         "organization_show": visibility.organization_show,
+        "satudata_ajukan": satudata_logic.satudata_ajukan,
+        "satudata_verifikasi": satudata_logic.satudata_verifikasi,
+        "satudata_kembalikan": satudata_logic.satudata_kembalikan,
+        "satudata_status": satudata_logic.satudata_status,
+        "satudata_antrian": satudata_logic.satudata_antrian,
+        "satudata_jadwal": satudata_logic.satudata_jadwal,
     }

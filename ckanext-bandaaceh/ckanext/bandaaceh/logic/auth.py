@@ -7,6 +7,7 @@ from typing import Any
 from ckanext.bandaaceh.security import visibility
 from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
 from ckanext.bandaaceh.pengaduan.portal import logic as pengaduan_logic
+from ckanext.bandaaceh.satudata import logic as satudata_logic
 
 __all__ = ["get_auth_functions"]
 
@@ -18,4 +19,12 @@ def get_auth_functions() -> dict[str, Callable[..., Any]]:
         "pengaduan_import": pengaduan_logic.pengaduan_import_auth,
         "pengaduan_ringkasan": pengaduan_logic.pengaduan_ringkasan_auth,
         "member_list": visibility.member_list,  # chained: members are shown to members only
+        "satudata_ajukan": satudata_logic.satudata_ajukan_auth,
+        "satudata_verifikasi": satudata_logic.satudata_verifikasi_auth,
+        "satudata_kembalikan": satudata_logic.satudata_kembalikan_auth,
+        "satudata_status": satudata_logic.satudata_status_auth,
+        "satudata_antrian": satudata_logic.satudata_antrian_auth,
+        "satudata_jadwal": satudata_logic.satudata_jadwal_auth,
+        "bulk_update_public": satudata_logic.bulk_visibility_auth,
+        "bulk_update_private": satudata_logic.bulk_visibility_auth,
     }

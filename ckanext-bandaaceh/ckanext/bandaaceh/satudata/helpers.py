@@ -4,12 +4,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import ckan.authz as authz
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.bandaaceh import reference
-from ckanext.bandaaceh.site import all_organisations, portal_reference
+from ckanext.bandaaceh.site import N_, all_organisations, portal_reference
 
-__all__ = ["bandaaceh_facet_label_function", "bandaaceh_portal_stats"]
+from .roles import is_member
+from .workflow import DIAJUKAN, DIKEMBALIKAN, DIVERIFIKASI, DRAF, PEMBINA, PRODUSEN, TERBIT, WALIDATA
+
+__all__ = ["bandaaceh_facet_label_function", "bandaaceh_portal_stats", "bandaaceh_satudata_status",
+           "bandaaceh_satudata_label"]
+
+_LABELS = {
+    DRAF: N_("Draf"),
+    DIAJUKAN: N_("Diajukan ke walidata"),
+    DIVERIFIKASI: N_("Diverifikasi walidata, menunggu pembina data"),
+    DIKEMBALIKAN: N_("Dikembalikan kepada produsen"),
+    TERBIT: N_("Terbit"),
+    PRODUSEN: N_("produsen data"),
+    WALIDATA: N_("walidata"),
+    PEMBINA: N_("pembina data"),
+    "ajukan": N_("Ajukan ke walidata"),
+    "verifikasi": N_("Verifikasi dan terbitkan"),
+    "kembalikan": N_("Kembalikan kepada produsen"),
+}
 
 
 def bandaaceh_facet_label_function(facet: str, dataset_type: str = "dataset"
@@ -41,3 +61,25 @@ def bandaaceh_portal_stats() -> dict[str, Any]:
         transparency_url = None
     return {"datasets": datasets, "skpd": len(orgs) - gampong, "gampong": gampong,
             "transparency_url": transparency_url}
+
+
+def bandaaceh_satudata_label(value: str | None) -> str:
+    """Indonesian (or English) label of a Satu Data state, role or action."""
+    return tk._(_LABELS[value]) if value in _LABELS else (value or "")
+
+
+def bandaaceh_satudata_status(pkg_id: str) -> dict[str, Any] | None:
+    """``satudata_status`` for the members of the dataset's SKPD, the walidata and the pembina
+    data; None for anyone else (the public sees only published datasets, without their history)."""
+    user = tk.current_user
+    pkg = model.Package.get(pkg_id)
+    if pkg is None or not user.is_authenticated:
+        return None
+    if not (is_member(user.name, WALIDATA) or is_member(user.name, PEMBINA)
+            or (pkg.owner_org and authz.has_user_permission_for_group_or_org(pkg.owner_org, user.name, "read"))):
+        return None
+    context = {"user": user.name if user.is_authenticated else "", "auth_user_obj": user}
+    try:
+        return tk.get_action("satudata_status")(context, {"id": pkg_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None

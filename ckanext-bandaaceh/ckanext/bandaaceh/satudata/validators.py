@@ -1,16 +1,25 @@
 """Validators of the Satu Data dataset schema (``schemas/dataset.yaml``)."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+import ckan.authz as authz
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.bandaaceh import reference
 from ckanext.bandaaceh.site import is_empty, portal_reference
 
+from .workflow import DRAF, SINCE_FIELD, STATES, STATUS_FIELD, TERBIT
 from .years import normalise_years
 
-__all__ = ["bandaaceh_kode_wilayah", "bandaaceh_tahun", "bandaaceh_walidata"]
+__all__ = ["bandaaceh_kode_wilayah", "bandaaceh_tahun", "bandaaceh_walidata", "bandaaceh_satudata_status",
+           "TRANSITION_CONTEXT", "now_iso"]
+
+#: Context key with which the Satu Data actions (and the harvester) set the status fields;
+#: without it ``status_satudata`` and ``status_satudata_sejak`` keep their stored values.
+TRANSITION_CONTEXT = "bandaaceh_satudata_transition"
 
 _ = tk._
 
@@ -42,3 +51,44 @@ def bandaaceh_tahun(value: Any) -> Any:
         if str(exc) == "format":
             raise tk.Invalid(_("Tahun harus berbentuk 2024, 2019-2024 atau 2019, 2021")) from None
         raise tk.Invalid(_("Rentang tahun {text} tidak valid").format(text=str(exc))) from None
+
+
+def now_iso() -> str:
+    """The current UTC time as stored in ``status_satudata_sejak``."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _stored(field: str, data: dict[Any, Any], context: dict[str, Any]) -> str:
+    """The field's value as the actions left it; for a new dataset ``draf`` (a sysadmin's public
+    dataset: ``terbit``), for one saved before the process existed ``terbit`` if it is public."""
+    pkg = context.get("package")
+    if isinstance(pkg, model.Package) and pkg.extras.get(field):
+        return pkg.extras[field]
+    if isinstance(pkg, model.Package):
+        if field == SINCE_FIELD:
+            return ""
+        return TERBIT if not pkg.private and pkg.state == "active" else DRAF
+    if field == SINCE_FIELD:
+        return now_iso()
+    private = data.get(("private",))
+    public = private is tk.missing or private is None or not tk.asbool(private)
+    return TERBIT if public and authz.is_sysadmin(context.get("user")) else DRAF
+
+
+def bandaaceh_satudata_status(key: Any, data: dict[Any, Any], errors: dict[Any, Any],
+                              context: dict[str, Any]) -> None:
+    """``status_satudata`` / ``status_satudata_sejak``: set only by the Satu Data actions.
+
+    Any other create or update keeps the stored value (or the initial one), and the dataset is
+    private unless it is ``terbit``."""
+    field = key[-1]
+    value = data.get(key)
+    if context.get(TRANSITION_CONTEXT) and not is_empty(value):
+        if field == STATUS_FIELD and value not in STATES:
+            errors[key].append(tk._("Status {value} tidak dikenal").format(value=value))
+            return
+    else:
+        value = _stored(field, data, context)
+        data[key] = value
+    if field == STATUS_FIELD:
+        data[("private",)] = value != TERBIT
