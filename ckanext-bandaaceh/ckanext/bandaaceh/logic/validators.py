@@ -18,6 +18,8 @@ def get_validators() -> dict[str, Callable[..., Any]]:
         "bandaaceh_urusan": org_validators.bandaaceh_urusan,
         "bandaaceh_phone": org_validators.bandaaceh_phone,
         "bandaaceh_org_kode_wilayah": org_validators.bandaaceh_org_kode_wilayah,
+        "bandaaceh_org_identity": org_validators.bandaaceh_org_identity,
+        "bandaaceh_org_unique": org_validators.bandaaceh_org_unique,
         # Satu Data dataset schema
         "bandaaceh_kode_wilayah": satudata_validators.bandaaceh_kode_wilayah,
         "bandaaceh_tahun": satudata_validators.bandaaceh_tahun,
