@@ -26,4 +26,8 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "tag_autocomplete": visibility.tag_autocomplete,
         "tag_show": visibility.tag_show,
         "organization_show": visibility.organization_show,
+        # chained: the apbg- name prefix is reserved for APBG datasets (every dataset type), and
+        # the files of a budget are the import's
+        "package_create": apbdes_logic.package_create,
+        "package_update": apbdes_logic.package_update,
     }

@@ -24,6 +24,7 @@ def get_validators() -> dict[str, Callable[..., Any]]:
         "bandaaceh_kode_wilayah": satudata_validators.bandaaceh_kode_wilayah,
         "bandaaceh_tahun": satudata_validators.bandaaceh_tahun,
         "bandaaceh_walidata": satudata_validators.bandaaceh_walidata,
+        "bandaaceh_reserved_name": satudata_validators.bandaaceh_reserved_name,
         # APBG dataset schema
         "bandaaceh_apbdes_guard": apbdes_validators.bandaaceh_apbdes_guard,
         "bandaaceh_apbdes_tahun": apbdes_validators.bandaaceh_apbdes_tahun,

@@ -6,11 +6,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh import reference
+from ckanext.bandaaceh.apbdes.portal.identity import reserved_name_error
 from ckanext.bandaaceh.site import is_empty, portal_reference
 
 from .years import normalise_years
 
-__all__ = ["bandaaceh_kode_wilayah", "bandaaceh_tahun", "bandaaceh_walidata"]
+__all__ = ["bandaaceh_kode_wilayah", "bandaaceh_tahun", "bandaaceh_walidata", "bandaaceh_reserved_name"]
 
 _ = tk._
 
@@ -42,3 +43,10 @@ def bandaaceh_tahun(value: Any) -> Any:
         if str(exc) == "format":
             raise tk.Invalid(_("Tahun harus berbentuk 2024, 2019-2024 atau 2019, 2021")) from None
         raise tk.Invalid(_("Rentang tahun {text} tidak valid").format(text=str(exc))) from None
+
+
+def bandaaceh_reserved_name(value: Any) -> Any:
+    """A Satu Data dataset never takes a name reserved for APBG datasets (``apbg-...``)."""
+    if message := reserved_name_error(value, "dataset"):
+        raise tk.Invalid(message)
+    return value
