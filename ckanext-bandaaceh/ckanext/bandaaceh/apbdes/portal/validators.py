@@ -73,6 +73,8 @@ def bandaaceh_apbdes_guard(key: Any, data: dict, errors: dict, context: dict) ->
     * On update without the flag, computed fields missing from the input keep their stored
       value, and a value that differs from the stored one is refused.
     * The owner must be a ``gampong`` organisation whose area code is the dataset's.
+    * The name is ``apbg-<gampong>-<tahun>-<tahap>`` (or a ``-N`` variant) and never changes
+      (sysadmins excepted); the files are guarded by ``logic.package_update``.
     """
     flagged = bool(context.get(IMPORT_FLAG))
     pkg = context.get("package")
