@@ -209,7 +209,7 @@ def _check_metadata(meta: dict[str, Any], rules: Rules, *, complete: bool) -> tu
             if key == "name":
                 if not isinstance(value, str) or not NAME_RE.match(value):
                     raise ValueError(f"{value!r} tidak valid: 2-100 huruf kecil, angka, - atau _")
-                clean[key] = value
+                clean[key] = rules.checkers[key](value) if key in rules.checkers else value
                 continue
             if key in ("url", "index", "format"):
                 clean[key] = value

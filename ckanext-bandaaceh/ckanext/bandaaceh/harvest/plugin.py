@@ -45,7 +45,9 @@ from ckanext.bandaaceh.satudata import logic as satudata
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError
 
 from . import config as hconfig
+from . import edits
 from .config import ConfigError, Entry, Rules
+from .edits import HARVESTER_NAME, current_object, merged_dataset
 from .fetch import FetchError, FetchPolicy, fetch
 from .manifest import ManifestError, parse_manifest
 from .publish import ORIGINAL_KEY, PreparedFile, package_fields, prepare_file
@@ -54,7 +56,6 @@ log = logging.getLogger(__name__)
 
 __all__ = ["SpreadsheetHarvester", "HARVESTER_NAME", "fetch_policy", "schema_rules", "harvest_info"]
 
-HARVESTER_NAME = "bandaaceh_spreadsheet"
 GOOGLE_BASE_DEFAULT = "https://docs.google.com/spreadsheets"
 
 
@@ -104,6 +105,8 @@ def schema_rules() -> Rules:
     rules.choices["license_id"] = [lic["id"] for lic in licenses]
     rules.checkers["tahun"] = _checker("bandaaceh_tahun")
     rules.checkers["kode_wilayah"] = _checker("bandaaceh_kode_wilayah")
+    # names reserved for APBG datasets (apbg-...) are refused with the schema's own message
+    rules.checkers["name"] = _checker("bandaaceh_reserved_name")
     return rules
 
 
@@ -194,6 +197,7 @@ class SpreadsheetHarvester(HarvesterBase):
     p.implements(p.IConfigurer, inherit=True)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IActions)
 
     # IConfigurer: the dataset-page snippet showing source URL and harvest times.
     def update_config(self, config: Any) -> None:
@@ -201,7 +205,11 @@ class SpreadsheetHarvester(HarvesterBase):
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:
-        return {"bandaaceh_harvest_info": harvest_info}
+        return {"bandaaceh_harvest_info": harvest_info, "bandaaceh_harvest_locked": edits.locked_field}
+
+    # IActions: the source's fields of a harvested dataset are read-only (edits.py)
+    def get_actions(self) -> dict[str, Any]:
+        return {"package_update": edits.package_update}
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -445,7 +453,7 @@ class SpreadsheetHarvester(HarvesterBase):
         context = self._context()
 
         if fetched.get("mode") == "metadata" and existing is not None:
-            pkg = dict(fields, id=existing["id"], resources=existing["resources"])
+            pkg = dict(merged_dataset(existing, fields), id=existing["id"], resources=existing["resources"])
             if existing.get("state") != "active":
                 pkg["state"] = "active"
             tk.get_action("package_update")(context, pkg)
@@ -481,7 +489,7 @@ class SpreadsheetHarvester(HarvesterBase):
             model.Session.execute(sql_text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
             model.Session.flush()
             existing = tk.get_action("package_create")(self._context(), draft)
-        pkg = dict(fields, id=existing["id"], resources=resources, state="active")
+        pkg = dict(merged_dataset(existing, fields), id=existing["id"], resources=resources, state="active")
         saved = tk.get_action("package_update")(context, pkg)
         by_key = {r.get("harvest_key"): r for r in saved["resources"]}
         for table in prepared.tables:
@@ -535,6 +543,8 @@ class SpreadsheetHarvester(HarvesterBase):
         if old.get(ORIGINAL_KEY):
             original["id"] = old[ORIGINAL_KEY]["id"]
         resources.append(original)
+        # resources added by hand are not the source's: kept as they are
+        resources += [r for r in (existing or {}).get("resources", []) if not r.get("harvest_key")]
         return resources, reload
 
     def _make_current(self, obj: HarvestObject, package_id: str, prev: HarvestObject | None) -> None:
@@ -619,13 +629,8 @@ def harvest_info(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
     (when its data last changed here) and ``last_checked`` (when its source was last harvested).
     """
     pkg_id = pkg_dict.get("id")
-    if not pkg_id:
-        return None
-    obj = (model.Session.query(HarvestObject)
-           .filter(HarvestObject.package_id == pkg_id)
-           .filter(HarvestObject.current == True)  # noqa: E712
-           .first())
-    if obj is None or obj.source is None or obj.source.type != HARVESTER_NAME:
+    obj = current_object(pkg_id) if pkg_id else None
+    if obj is None:
         return None
     entry = _content(obj).get("entry") or {}
     job = (model.Session.query(HarvestJob)

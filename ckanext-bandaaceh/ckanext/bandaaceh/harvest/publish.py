@@ -158,6 +158,8 @@ def package_fields(entry: Entry, owner_org: str) -> dict[str, Any]:
     """Dataset-level fields of a harvested entry (the Satu Data metadata of schemas/dataset.yaml)."""
     meta = dict(entry.metadata)
     tags = meta.pop("tags", None) or []
-    out: dict[str, Any] = {"name": entry.name, "owner_org": owner_org, "tag_string": ",".join(tags)}
+    out: dict[str, Any] = {"name": entry.name, "owner_org": owner_org}
+    if tags:  # no tags in the entry: the dataset's tags are free (harvest/edits.py)
+        out["tag_string"] = ",".join(tags)
     out.update(meta)
     return out

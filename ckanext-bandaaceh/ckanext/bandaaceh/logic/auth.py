@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ckanext.bandaaceh import managed
 from ckanext.bandaaceh.security import visibility
 from ckanext.bandaaceh.apbdes.portal import logic as apbdes_logic
 from ckanext.bandaaceh.pengaduan.portal import logic as pengaduan_logic
@@ -27,4 +28,13 @@ def get_auth_functions() -> dict[str, Callable[..., Any]]:
         "satudata_jadwal": satudata_logic.satudata_jadwal_auth,
         "bulk_update_public": satudata_logic.bulk_visibility_auth,
         "bulk_update_private": satudata_logic.bulk_visibility_auth,
+        # chained: the files and tables of budgets and harvested spreadsheets (managed.py)
+        "resource_create": apbdes_logic.resource_create_auth,
+        "resource_update": managed.resource_update,
+        "resource_patch": managed.resource_patch,
+        "resource_delete": managed.resource_delete,
+        "datastore_create": managed.datastore_create,
+        "datastore_upsert": managed.datastore_upsert,
+        "datastore_delete": managed.datastore_delete,
+        "datastore_records_delete": managed.datastore_records_delete,
     }

@@ -18,11 +18,14 @@ def get_validators() -> dict[str, Callable[..., Any]]:
         "bandaaceh_urusan": org_validators.bandaaceh_urusan,
         "bandaaceh_phone": org_validators.bandaaceh_phone,
         "bandaaceh_org_kode_wilayah": org_validators.bandaaceh_org_kode_wilayah,
+        "bandaaceh_org_identity": org_validators.bandaaceh_org_identity,
+        "bandaaceh_org_unique": org_validators.bandaaceh_org_unique,
         # Satu Data dataset schema
         "bandaaceh_kode_wilayah": satudata_validators.bandaaceh_kode_wilayah,
         "bandaaceh_tahun": satudata_validators.bandaaceh_tahun,
         "bandaaceh_walidata": satudata_validators.bandaaceh_walidata,
         "bandaaceh_satudata_status": satudata_validators.bandaaceh_satudata_status,
+        "bandaaceh_reserved_name": satudata_validators.bandaaceh_reserved_name,
         # APBG dataset schema
         "bandaaceh_apbdes_guard": apbdes_validators.bandaaceh_apbdes_guard,
         "bandaaceh_apbdes_tahun": apbdes_validators.bandaaceh_apbdes_tahun,

@@ -9,15 +9,22 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import authz, model
 
 from ckanext.bandaaceh import reference
-from ckanext.bandaaceh.site import is_empty, portal_reference
+from ckanext.bandaaceh.site import N_, is_empty, portal_reference
 
 __all__ = ["bandaaceh_kode_organisasi", "bandaaceh_phone", "bandaaceh_urusan",
-           "bandaaceh_org_kode_wilayah"]
+           "bandaaceh_org_kode_wilayah", "bandaaceh_org_identity", "bandaaceh_org_unique",
+           "IDENTITY_FIELDS", "may_set_identity"]
 
 _ = tk._
 PHONE_RE = re.compile(r"^(\+62|62|0)[0-9 ()-]{6,18}$")
+
+#: What an organisation *is* (which gampong, which SKPD): the importer names budgets after it,
+#: so only seeding (``ckan bandaaceh seed``, acting as the site user) and sysadmins set it.
+IDENTITY_FIELDS = {"jenis": N_("Jenis"), "kode_wilayah": N_("Kode wilayah"),
+                   "kode_organisasi": N_("Kode organisasi")}
 
 
 def bandaaceh_kode_organisasi(value: Any) -> Any:
@@ -78,3 +85,53 @@ def bandaaceh_org_kode_wilayah(key: Any, data: dict, errors: dict, context: dict
         errors[key].append(_("Kode wilayah {code} adalah {level}, bukan {jenis}").format(
             code=value, level=area.tingkat, jenis=jenis))
     data[key] = value
+
+
+def may_set_identity(context: dict[str, Any]) -> bool:
+    """Seeding and other server-side code (``ignore_auth``) and sysadmins (the site user is one)."""
+    user = context.get("user")
+    return bool(context.get("ignore_auth")) or bool(user and authz.is_sysadmin(user))
+
+
+def _stored(context: dict[str, Any], field: str) -> str:
+    group = context.get("group")  # set by organization_update/patch, absent on create
+    return str((getattr(group, "extras", None) or {}).get(field) or "")
+
+
+def bandaaceh_org_identity(key: Any, data: dict, errors: dict, context: dict) -> None:
+    """``jenis``/``kode_wilayah``/``kode_organisasi``: kept as stored unless seeding or a sysadmin.
+
+    A missing value keeps the stored one (the form shows these fields read-only); a different
+    value from anyone else is refused naming the field.
+    """
+    field = key[-1]
+    stored = _stored(context, field)
+    value = data.get(key, tk.missing)
+    if value is tk.missing or value is None:
+        if context.get("group") is not None:
+            data[key] = stored
+        return
+    if may_set_identity(context) or str(value).strip() == stored:
+        return
+    errors[key].append(_("{field} hanya dapat diubah oleh admin portal (sysadmin) atau melalui "
+                         "penyemaian (ckan bandaaceh seed); nilai tersimpan: {stored}").format(
+                             field=_(IDENTITY_FIELDS[field]), stored=stored or "-"))
+
+
+def bandaaceh_org_unique(key: Any, data: dict, errors: dict, context: dict) -> None:
+    """No two active organisations share a ``kode_wilayah`` or ``kode_organisasi``."""
+    field, value = key[-1], data.get(key)
+    if errors.get(key) or is_empty(value) or value is tk.missing:
+        return
+    group = context.get("group")
+    query = (model.Session.query(model.Group)
+             .filter(model.Group.is_organization == True)  # noqa: E712
+             .filter(model.Group.state != "deleted")
+             .filter(model.Group.extras[field].astext == str(value)))
+    if group is not None:
+        query = query.filter(model.Group.id != group.id)
+    other = query.first()
+    if other is not None:
+        errors[key].append(_("{field} {code} sudah dipakai organisasi {org}; setiap organisasi "
+                             "memiliki kode sendiri").format(field=_(IDENTITY_FIELDS[field]), code=value,
+                                                             org=other.title or other.name))

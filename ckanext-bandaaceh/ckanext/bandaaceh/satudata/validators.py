@@ -9,13 +9,14 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.bandaaceh import reference
+from ckanext.bandaaceh.apbdes.portal.identity import reserved_name_error
 from ckanext.bandaaceh.site import is_empty, portal_reference
 
 from .workflow import DRAF, SINCE_FIELD, STATES, STATUS_FIELD, TERBIT
 from .years import normalise_years
 
 __all__ = ["bandaaceh_kode_wilayah", "bandaaceh_tahun", "bandaaceh_walidata", "bandaaceh_satudata_status",
-           "TRANSITION_CONTEXT", "now_iso"]
+           "bandaaceh_reserved_name", "TRANSITION_CONTEXT", "now_iso"]
 
 #: Context key with which the Satu Data actions (and the harvester) set the status fields;
 #: without it ``status_satudata`` and ``status_satudata_sejak`` keep their stored values.
@@ -92,3 +93,10 @@ def bandaaceh_satudata_status(key: Any, data: dict[Any, Any], errors: dict[Any, 
         data[key] = value
     if field == STATUS_FIELD:
         data[("private",)] = value != TERBIT
+
+
+def bandaaceh_reserved_name(value: Any) -> Any:
+    """A Satu Data dataset never takes a name reserved for APBG datasets (``apbg-...``)."""
+    if message := reserved_name_error(value, "dataset"):
+        raise tk.Invalid(message)
+    return value

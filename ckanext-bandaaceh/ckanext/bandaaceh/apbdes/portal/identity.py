@@ -1,20 +1,24 @@
 """Which budget is which: the gampong organisation, the dataset name and title of an APBG.
 
 One dataset per gampong, tahun and tahap (and periode of a realisasi), named
-``apbg-<gampong>-<tahun>-<tahap>``.
+``apbg-<gampong>-<tahun>-<tahap>``. A budget is found by that identity (its indexed fields), never
+by its name alone; the ``apbg-`` prefix is reserved for budgets (no other dataset, harvest source
+or harvest entry may take such a name) and a budget's name never changes.
 """
 from __future__ import annotations
 
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
+from sqlalchemy import case, func
 
 from ckanext.bandaaceh import reference
 from ckanext.bandaaceh.site import N_, all_organisations, portal_reference
 
 __all__ = ["DATASET_TYPE", "ROLE_FIELD", "ROLE_LINES", "ROLE_SOURCE", "TAHAP_KEYS", "TAHAP_LABELS",
            "PERIODE_LABELS", "tahap_key", "tahap_label", "dataset_name", "dataset_title", "resolve_gampong",
-           "show_dataset"]
+           "show_dataset", "RESERVED_PREFIX", "reserved_name_error", "find_budget", "budget_name"]
 
 DATASET_TYPE = "apbdes"
 #: Resource field telling which of the two managed files a resource is.
@@ -26,6 +30,10 @@ TAHAP_KEYS = ("realisasi-tahunan", "realisasi-semester-1", "perubahan", "murni")
 TAHAP_LABELS = {"murni": N_("APBG Murni"), "perubahan": N_("APBG Perubahan"),
                 "realisasi": N_("Laporan Realisasi APBG")}
 PERIODE_LABELS = {"semester-1": N_("Semester I"), "tahunan": N_("Tahunan")}
+#: Dataset names starting with this belong to APBG datasets only.
+RESERVED_PREFIX = "apbg-"
+#: How many ``-2``, ``-3`` ... variants to try when a budget's name was taken before it was reserved.
+NAME_VARIANTS = 20
 
 
 def tahap_key(tahap: str, periode: str | None) -> str:
@@ -108,3 +116,46 @@ def show_dataset(name: str) -> dict[str, Any] | None:
         return tk.get_action("package_show")({"ignore_auth": True}, {"id": name})
     except tk.ObjectNotFound:
         return None
+
+
+def reserved_name_error(name: Any, dataset_type: str | None) -> str | None:
+    """The refusal of a reserved ``apbg-`` name for a dataset that is not an APBG, else None."""
+    if dataset_type == DATASET_TYPE or not isinstance(name, str):
+        return None
+    if name.strip().lower().startswith(RESERVED_PREFIX):
+        return tk._("Nama (URL) yang diawali '{prefix}' khusus untuk dataset APBG gampong yang "
+                    "diterbitkan melalui impor APBG; pilih nama lain").format(prefix=RESERVED_PREFIX)
+    return None
+
+
+def find_budget(kode_wilayah: str, tahun: int, tahap: str, periode: str | None) -> dict[str, Any] | None:
+    """The APBG dataset of this gampong, tahun, tahap and periode, whatever its name (any state,
+    the active one first), or None."""
+    extra = model.Package.extras
+    row = (model.Session.query(model.Package.id)
+           .filter(model.Package.type == DATASET_TYPE)
+           .filter(extra["kode_wilayah"].astext == kode_wilayah)
+           .filter(extra["tahun_anggaran"].astext == str(tahun))
+           .filter(extra["tahap"].astext == tahap)
+           .filter(func.coalesce(extra["periode"].astext, "") == (periode or ""))
+           .order_by(case((model.Package.state == "active", 0), else_=1),
+                     model.Package.metadata_modified.desc())
+           .first())
+    return show_dataset(row.id) if row else None
+
+
+def budget_name(area: reference.Area, tahun: int, tahap: str, periode: str | None) -> str:
+    """The name under which this budget is (or will be) published.
+
+    The existing budget's name if there is one; else :func:`dataset_name`, or its first free
+    ``-2``, ``-3`` ... variant when another dataset took that name before names were reserved.
+    """
+    found = find_budget(area.kode, tahun, tahap, periode)
+    if found is not None:
+        return found["name"]
+    base = dataset_name(area, tahun, tahap, periode)
+    for candidate in (base, *(f"{base}-{n}" for n in range(2, NAME_VARIANTS + 2))):
+        if model.Package.get(candidate) is None:
+            return candidate
+    raise tk.ValidationError({"name": [tk._("Nama dataset {name} dan variannya sudah dipakai dataset lain; "
+                                            "hubungi admin portal.").format(name=base)]})

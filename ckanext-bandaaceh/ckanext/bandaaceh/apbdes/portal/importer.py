@@ -26,7 +26,7 @@ from werkzeug.datastructures import FileStorage
 from ckanext.bandaaceh import apbdes, datastore, reference
 from ckanext.bandaaceh.site import portal_reference, site_context, site_user_name
 
-from .identity import (DATASET_TYPE, ROLE_FIELD, ROLE_LINES, ROLE_SOURCE, dataset_name, dataset_title,
+from .identity import (DATASET_TYPE, ROLE_FIELD, ROLE_LINES, ROLE_SOURCE, budget_name, dataset_title,
                        resolve_gampong, show_dataset, tahap_label)
 from .validators import IMPORT_FLAG
 
@@ -225,7 +225,7 @@ def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
                        "kode_lokal": apbdes.unlisted_codes(problems),
                        "layout": budget.layout, "summary": budget.summary().as_dict()})
         if budget.tahun is not None:
-            name = dataset_name(area, budget.tahun, budget.tahap, budget.periode)
+            name = budget_name(area, budget.tahun, budget.tahap, budget.periode)
             result["dataset_name"] = name
             existing = show_dataset(name)
             result["existing"] = existing["name"] if existing and existing.get("state") == "active" else None

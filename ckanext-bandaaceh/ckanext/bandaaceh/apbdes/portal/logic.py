@@ -5,14 +5,21 @@ import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
-from ckanext.bandaaceh import apbdes
+from ckanext.bandaaceh import apbdes, datastore, managed
 from ckanext.bandaaceh.site import may_create_datasets_in
 
+from .identity import DATASET_TYPE, ROLE_FIELD, reserved_name_error
 from .importer import import_budget
 from .transparency import transparency
+from .validators import is_sysadmin
 
-__all__ = ["apbdes_import", "apbdes_transparency", "apbdes_import_auth", "apbdes_transparency_auth"]
+#: Resource fields that make a file the import's own: changed by the import only.
+MANAGED_RESOURCE_FIELDS = ("url_type", ROLE_FIELD, datastore.LOADER_FIELD)
+
+__all__ = ["apbdes_import", "apbdes_transparency", "apbdes_import_auth", "apbdes_transparency_auth",
+           "resource_create_auth", "package_create", "package_update"]
 
 
 def apbdes_import(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
@@ -78,3 +85,75 @@ def apbdes_import_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> di
 def apbdes_transparency_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """The city-wide overview is public."""
     return {"success": True}
+
+
+@tk.chained_auth_function
+def resource_create_auth(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """No file is added to an APBG dataset by hand: its files are the import's (``managed.py``)."""
+    pkg = model.Package.get(str((data_dict or {}).get("package_id") or ""))
+    if pkg is not None and pkg.type == DATASET_TYPE and not managed.is_writer(context):
+        return managed.refusal()
+    return next_auth(context, data_dict)
+
+
+def _refuse_reserved_name(data_dict: dict[str, Any]) -> None:
+    """The ``apbg-`` prefix for any dataset type whose schema is not ours (harvest sources)."""
+    name = data_dict.get("name")
+    if not name:
+        return
+    dataset_type = data_dict.get("type")
+    if not dataset_type and data_dict.get("id"):
+        pkg = model.Package.get(str(data_dict["id"]))
+        dataset_type = pkg.type if pkg is not None else None
+    if message := reserved_name_error(name, dataset_type or "dataset"):
+        raise tk.ValidationError({"name": [message]})
+
+
+@tk.chained_action
+def package_create(next_action: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """``package_create``, refusing the reserved ``apbg-`` names for every type but APBG."""
+    _refuse_reserved_name(data_dict)
+    return next_action(context, data_dict)
+
+
+def _file_name(url: Any) -> str:
+    return str(url or "").rsplit("/", 1)[-1]
+
+
+def _keep_budget_files(context: dict[str, Any], data_dict: dict[str, Any]) -> None:
+    """Without the import: the files of a budget stay exactly as the import wrote them.
+
+    No resource added or removed, none given a new file (upload or link) or role; names and
+    descriptions may still be edited. (CKAN 2.12 validates only the changed resources, so this
+    is checked on the whole list given, before validation.)
+    """
+    given = data_dict.get("resources")
+    if given is None or managed.is_writer(context) or is_sysadmin(context):
+        return
+    pkg = model.Package.get(str(data_dict.get("id") or data_dict.get("name") or ""))
+    if pkg is None or pkg.type != DATASET_TYPE:
+        return
+    stored = {r.id: r for r in pkg.resources}
+    by_id = {str(r.get("id") or ""): r for r in given if isinstance(r, dict)}
+    changed = set(by_id) != set(stored) or len(by_id) != len(given)
+    for rid, res in stored.items():
+        new = by_id.get(rid)
+        if changed or new is None:
+            break
+        old = {"url_type": res.url_type or "", **{k: str(v) for k, v in (res.extras or {}).items()}}
+        changed = (new.get("upload") is not None
+                   or ("url" in new and _file_name(new["url"]) != _file_name(res.url))
+                   or any(f in new and str(new[f] or "") != old.get(f, "") for f in MANAGED_RESOURCE_FIELDS))
+    if changed:
+        raise tk.ValidationError({"resources": [tk._(
+            "Berkas dataset APBG hanya dapat diganti melalui impor berkas APBG (halaman Unggah APBG "
+            "atau API apbdes_import); berkas tidak dapat ditambah, dihapus atau ditukar secara manual.")]})
+
+
+@tk.chained_action
+def package_update(next_action: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """``package_update`` (and ``package_patch``): no rename to a reserved ``apbg-`` name, and the
+    files of a budget are the import's."""
+    _refuse_reserved_name(data_dict)
+    _keep_budget_files(context, data_dict)
+    return next_action(context, data_dict)

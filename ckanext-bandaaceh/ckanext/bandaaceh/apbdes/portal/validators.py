@@ -12,14 +12,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import authz
 
 from ckanext.bandaaceh.apbdes import format_amount
-from ckanext.bandaaceh.site import is_empty
+from ckanext.bandaaceh.managed import WRITER_FLAG
+from ckanext.bandaaceh.site import is_empty, portal_reference
+
+from .identity import dataset_name
 
 _ = tk._
 
 #: Context key set by the APBG import (never reachable from the API: contexts are server-side).
-IMPORT_FLAG = "bandaaceh_apbdes_import"
+IMPORT_FLAG = WRITER_FLAG
 
 #: Fields derived from the owning gampong and the imported file.
 IDENTITY_FIELDS = ("kode_wilayah", "gampong", "kode_kecamatan", "kecamatan", "tahun_anggaran",
@@ -42,7 +46,7 @@ COMPUTED_FIELDS = IDENTITY_FIELDS + SUMMARY_FIELDS
 YEAR_RANGE = (2000, 2100)
 
 __all__ = [
-    "bandaaceh_apbdes_guard", "bandaaceh_apbdes_tahun", "bandaaceh_apbdes_amount",
+    "is_sysadmin", "bandaaceh_apbdes_guard", "bandaaceh_apbdes_tahun", "bandaaceh_apbdes_amount",
     "bandaaceh_apbdes_amount_map", "bandaaceh_apbdes_count",
 ]
 
@@ -72,10 +76,13 @@ def bandaaceh_apbdes_guard(key: Any, data: dict, errors: dict, context: dict) ->
     * On update without the flag, computed fields missing from the input keep their stored
       value, and a value that differs from the stored one is refused.
     * The owner must be a ``gampong`` organisation whose area code is the dataset's.
+    * The name is ``apbg-<gampong>-<tahun>-<tahap>`` (or a ``-N`` variant) and never changes
+      (sysadmins excepted); the files are guarded by ``logic.package_update``.
     """
     flagged = bool(context.get(IMPORT_FLAG))
     pkg = context.get("package")
     stored: dict[str, str] = dict(getattr(pkg, "extras", None) or {}) if pkg is not None else {}
+    _check_name(data, errors, context, pkg, flagged)
 
     if not flagged:
         if pkg is None:
@@ -117,6 +124,37 @@ def bandaaceh_apbdes_guard(key: Any, data: dict, errors: dict, context: dict) ->
             "Gampong pemilik {org} (kode wilayah {org_code}) tidak sesuai dengan gampong anggaran ini "
             "(kode wilayah {code}).").format(org=org.get("title") or org.get("name"),
                                              org_code=org.get("kode_wilayah"), code=kode))
+
+
+def is_sysadmin(context: dict[str, Any]) -> bool:
+    user = context.get("user")
+    return bool(user and authz.is_sysadmin(user))
+
+
+def _check_name(data: dict, errors: dict, context: dict, pkg: Any, flagged: bool) -> None:
+    """A budget keeps its name; a new one is named after its identity (``apbg-<gampong>-...``)."""
+    key = ("name",)
+    given = data.get(key, tk.missing)
+    if pkg is not None:
+        if given is tk.missing or is_empty(given):
+            data[key] = pkg.name
+        elif str(given).strip() != pkg.name and not is_sysadmin(context):
+            errors[key].append(_("Nama (URL) dataset APBG tetap ({name}) dan tidak dapat diubah.").format(
+                name=pkg.name))
+        return
+    if not flagged:
+        return  # refused below: only the import creates budgets
+    area = portal_reference().areas.get(str(data.get(("kode_wilayah",)) or ""))
+    try:
+        tahun = int(str(data.get(("tahun_anggaran",)) or ""))
+    except ValueError:
+        return
+    if area is None:
+        return
+    base = dataset_name(area, tahun, str(data.get(("tahap",)) or ""), str(data.get(("periode",)) or "") or None)
+    name = str(given or "")
+    if name != base and not (name.startswith(base + "-") and name[len(base) + 1:].isdigit()):
+        errors[key].append(_("Nama dataset APBG ini harus {name}.").format(name=base))
 
 
 def bandaaceh_apbdes_tahun(value: Any) -> Any:
