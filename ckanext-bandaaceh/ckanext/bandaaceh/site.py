@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh import reference
 
-__all__ = ["N_", "is_empty", "may_create_datasets_in", "portal_reference", "site_user_name", "site_context", "all_organisations"]
+__all__ = ["N_", "is_empty", "import_auth", "may_create_datasets_in", "validation_messages", "portal_reference", "site_user_name", "site_context", "all_organisations"]
 
 #: organization_list returns at most this many organisations with all fields per call.
 ORG_PAGE = 25
@@ -66,3 +66,24 @@ def may_create_datasets_in(context: dict[str, Any], owner_org: str | None, datas
     except tk.NotAuthorized:
         return {"success": False, "msg": denied_message.format(user=user)}
     return {"success": True}
+
+
+def import_auth(dataset_type: str, login_message: str, denied_message: str) -> Any:
+    """An auth function for an import action: :func:`may_create_datasets_in` the ``owner_org`` of
+    the data dict. The messages are marked with :func:`N_` and translated when refused."""
+    def auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+        return may_create_datasets_in(context, data_dict.get("owner_org"), dataset_type,
+                                      tk._(login_message), tk._(denied_message))
+    auth.__doc__ = f"Importing needs the right to create {dataset_type} datasets in the owning organisation."
+    return auth
+
+
+def validation_messages(error_dict: dict[str, Any], *, with_keys: bool = False) -> list[str]:
+    """The messages of a ``ValidationError`` (its ``problems`` list left out), ``key: message`` if asked."""
+    out: list[str] = []
+    for key, value in error_dict.items():
+        if key == "problems":
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            out.append(f"{key}: {v}" if with_keys else str(v))
+    return out

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import apbdes
-from ckanext.bandaaceh.site import site_user_name
+from ckanext.bandaaceh.site import site_user_name, validation_messages
 
 __all__ = ["apbdes_group"]
 
@@ -106,9 +106,8 @@ def import_(file: str, gampong: str, tahun: int | None, tahap: str | None, perio
                 click.echo(f"{name} DITOLAK: tidak ada yang diterbitkan atau diganti.")
                 _print_problems(problems)
             else:
-                for key, msgs in exc.error_dict.items():
-                    for m in msgs if isinstance(msgs, list) else [msgs]:
-                        click.echo(f"{name}: {key}: {m}", err=True)
+                for text in validation_messages(exc.error_dict, with_keys=True):
+                    click.echo(f"{name}: {text}", err=True)
             sys.exit(1)
         except tk.NotAuthorized as exc:
             raise click.ClickException(f"{name}: tidak diizinkan: {exc}") from None

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.bandaaceh import apbdes, datastore, managed
-from ckanext.bandaaceh.site import may_create_datasets_in
+from ckanext.bandaaceh.site import N_, import_auth
 
 from .identity import DATASET_TYPE, ROLE_FIELD, reserved_name_error
 from .importer import import_budget
@@ -70,15 +70,10 @@ def apbdes_transparency(context: dict[str, Any], data_dict: dict[str, Any]) -> d
     return transparency(tahun, kecamatan=data_dict.get("kecamatan") or None, status=status, tahap=tahap)
 
 
-def apbdes_import_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """Importing a budget needs the right to create datasets in that gampong (editor or admin).
-
-    ``data_dict``: ``owner_org`` (id or name of the gampong organisation). Sysadmins pass
-    before this function is called.
-    """
-    return may_create_datasets_in(context, data_dict.get("owner_org"), "apbdes",
-                                  tk._("Masuk sebagai operator gampong untuk mengimpor APBG"),
-                                  tk._("Pengguna {user} bukan operator (editor/admin) gampong ini"))
+#: Importing a budget needs the right to create datasets in that gampong (editor or admin);
+#: ``data_dict``: ``owner_org``. Sysadmins pass before this function is called.
+apbdes_import_auth = import_auth("apbdes", N_("Masuk sebagai operator gampong untuk mengimpor APBG"),
+                                 N_("Pengguna {user} bukan operator (editor/admin) gampong ini"))
 
 
 @tk.auth_allow_anonymous_access

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, stream_with_context
 from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import apbdes
-from ckanext.bandaaceh.site import all_organisations, portal_reference
+from ckanext.bandaaceh.site import all_organisations, portal_reference, validation_messages
 
 from . import staging
 from .identity import DATASET_TYPE
@@ -115,7 +115,7 @@ def preview(token: str) -> Any:
             except tk.ValidationError as exc:
                 result, params, filename = _run(token, dry_run=True)
                 return _render_preview(token, result, params, filename,
-                                       publish_errors=_messages(exc.error_dict))
+                                       publish_errors=validation_messages(exc.error_dict))
             staging.discard_staged(token, tk.current_user.id)
             ds = result["dataset"]
             tk.h.flash_success(_("APBG diterbitkan: {title}").format(title=ds["title"]) if not result["replaced"]
@@ -127,19 +127,9 @@ def preview(token: str) -> Any:
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc) or _("Tidak diizinkan"))
     except tk.ValidationError as exc:
-        tk.h.flash_error("; ".join(_messages(exc.error_dict)))
+        tk.h.flash_error("; ".join(validation_messages(exc.error_dict)))
         return tk.redirect_to("bandaaceh_apbdes.upload")
     return _render_preview(token, result, params, filename)
-
-
-def _messages(error_dict: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-    for key, value in error_dict.items():
-        if key == "problems":
-            continue
-        for v in value if isinstance(value, list) else [value]:
-            out.append(str(v))
-    return out
 
 
 def _render_preview(token: str, result: dict[str, Any], params: dict[str, Any], filename: str,
@@ -184,7 +174,7 @@ def transparency() -> Any:
     try:
         data = tk.get_action("apbdes_transparency")(_context(), dict(args))
     except tk.ValidationError as exc:
-        return tk.abort(400, "; ".join(_messages(exc.error_dict)))
+        return tk.abort(400, "; ".join(validation_messages(exc.error_dict)))
     kecamatan = [{"kode": k.kode, "nama": k.nama} for k in portal_reference().kecamatan_list()]
     return tk.render("apbdes/transparency.html", {"data": data, "args": args, "kecamatan_list": kecamatan,
                                                   "tahap_choices": apbdes.TAHAP})
@@ -200,7 +190,7 @@ def transparency_csv(tahun: int) -> Any:
                                               tahap=args.get("tahap") or None)
         first = next(gen)
     except tk.ValidationError as exc:
-        return tk.abort(400, "; ".join(_messages(exc.error_dict)))
+        return tk.abort(400, "; ".join(validation_messages(exc.error_dict)))
 
     def body() -> Any:
         yield first

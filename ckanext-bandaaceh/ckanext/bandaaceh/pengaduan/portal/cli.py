@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 import click
 from werkzeug.datastructures import FileStorage
 
-from ckanext.bandaaceh.site import site_user_name
+from ckanext.bandaaceh.site import site_user_name, validation_messages
 
 from .importer import channel_standards
 from .samples import sample_export
@@ -29,9 +29,8 @@ def _run(user: str, data: bytes, filename: str, params: dict[str, Any]) -> dict[
         return tk.get_action("pengaduan_import")({"user": user}, {
             "upload": FileStorage(io.BytesIO(data), filename=filename), **params})
     except tk.ValidationError as exc:
-        for key, msgs in exc.error_dict.items():
-            for m in msgs if isinstance(msgs, list) else [msgs]:
-                click.echo(f"{filename} DITOLAK: {key}: {m}", err=True)
+        for text in validation_messages(exc.error_dict, with_keys=True):
+            click.echo(f"{filename} DITOLAK: {text}", err=True)
         sys.exit(1)
     except tk.NotAuthorized as exc:
         raise click.ClickException(f"{filename}: tidak diizinkan: {exc}") from None

@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.bandaaceh.site import may_create_datasets_in
+from ckanext.bandaaceh.site import N_, import_auth
 
 from .importer import import_pengaduan
 from .summary import ringkasan
@@ -47,11 +47,9 @@ def pengaduan_ringkasan(context: dict[str, Any], data_dict: dict[str, Any]) -> d
     return ringkasan(tahun)
 
 
-def pengaduan_import_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """Importing needs the right to create datasets in the SKPD that runs the channel."""
-    return may_create_datasets_in(context, data_dict.get("owner_org"), "pengaduan",
-                                  tk._("Masuk sebagai pengelola kanal pengaduan untuk mengimpor"),
-                                  tk._("Pengguna {user} bukan editor/admin SKPD pengelola kanal ini"))
+#: Importing needs the right to create datasets in the SKPD that runs the channel.
+pengaduan_import_auth = import_auth("pengaduan", N_("Masuk sebagai pengelola kanal pengaduan untuk mengimpor"),
+                                    N_("Pengguna {user} bukan editor/admin SKPD pengelola kanal ini"))
 
 
 @tk.auth_allow_anonymous_access
