@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import ResourceUpload
@@ -257,6 +258,18 @@ class Faults:
 
     def pages(self, size: int) -> int:
         return -(-size // self.PAGE) * self.PAGE
+
+    @staticmethod
+    def datastore_tables() -> list[str]:
+        """Every table of the DataStore database (staging tables included, which the DataStore
+        itself never lists)."""
+        engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
+        try:
+            with engine.connect() as conn:
+                return sorted(conn.execute(sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+        finally:
+            engine.dispose()
 
     @staticmethod
     def stored_file(resource_id: str) -> Path:

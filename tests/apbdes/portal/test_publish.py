@@ -12,11 +12,13 @@ before anything is written, naming file, row and column.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 
@@ -90,6 +92,7 @@ def test_every_check_passes_then_the_datastore_fails_and_nothing_changes(app, fa
     message = " ".join(err.value.error_dict["upload"])
     assert "membangun tabel DataStore" in message and "integer" in message, message
     assert snapshot(faults, app) == before
+    assert not [t for t in faults.datastore_tables() if t.startswith(datastore.STAGE_PREFIX)]
 
 
 def solr_goes_down_after_the_table_is_built(faults: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,6 +136,7 @@ def test_file_store_full_at_the_second_file_changes_nothing(app, faults, gampong
 
 def test_the_same_faults_on_a_new_budget_leave_nothing_behind(app, faults, gampong, two_versions, monkeypatch):
     org, user = gampong
+    tables = faults.datastore_tables()
     _bad_column_type(monkeypatch)
     with pytest.raises(tk.ValidationError):
         _publish(user, org, two_versions[0])
@@ -144,21 +148,14 @@ def test_the_same_faults_on_a_new_budget_leave_nothing_behind(app, faults, gampo
     assert tk.get_action("package_search")({"ignore_auth": True}, {"fq": "dataset_type:apbdes"})["count"] == 0
     with pytest.raises(tk.ObjectNotFound):
         tk.get_action("package_show")({"ignore_auth": True}, {"id": NAME})
-    assert datastore_tables() == []
+    assert faults.datastore_tables() == tables  # no table, no staging table
     # and once the faults are gone the same file publishes completely
     result = _publish(user, org, two_versions[0])
     lines = next(r for r in result["dataset"]["resources"] if r["apbdes_role"] == "lines")
-    assert datastore_tables() == [lines["id"]]
+    assert faults.datastore_tables() == sorted([*tables, lines["id"]])
 
 
-def datastore_tables() -> list[str]:
-    """DataStore tables (staging tables of a failed publication included)."""
-    rows = tk.get_action("datastore_search_sql")({"ignore_auth": True}, {
-        "sql": "SELECT name FROM _table_metadata WHERE alias_of IS NULL ORDER BY name"})["records"]
-    return [r["name"] for r in rows]
-
-
-def test_replaced_table_is_typed_counted_searchable_and_documented(app, gampong, two_versions):
+def test_replaced_table_is_typed_counted_searchable_and_documented(app, faults, gampong, two_versions):
     org, user = gampong
     _publish(user, org, two_versions[0])
     result = _publish(user, org, two_versions[1])
@@ -179,7 +176,8 @@ def test_replaced_table_is_typed_counted_searchable_and_documented(app, gampong,
     word = expected[0]["uraian"].split()[0]
     hits = tk.get_action("datastore_search")({"ignore_auth": True}, {"resource_id": lines["id"], "q": word})
     assert hits["total"] == sum(1 for e in expected if word.lower() in e["uraian"].lower().split())
-    assert datastore_tables() == [lines["id"]]  # no staging table left
+    assert lines["id"] in faults.datastore_tables()
+    assert not [t for t in faults.datastore_tables() if t.startswith(datastore.STAGE_PREFIX)]
 
 
 # ---------------------------------------------------------------- control characters
@@ -253,3 +251,25 @@ def test_dry_run_reports_control_characters_too(gampong, tmp_path):
 def test_datastore_module_refuses_tables_for_resources_not_in_the_package():
     with pytest.raises(ValueError):
         datastore.publish({}, {"id": "x", "resources": []}, {"nope": datastore.Table([], [])})
+
+
+def test_loader_keeps_odd_column_names_and_values_exact():
+    """Harvested headers may hold ':', '%' and quotes; text may hold TAB, LF, CR and backslashes."""
+    fields = [{"id": "Jam: Mulai", "type": "text"}, {"id": "Persentase (%)", "type": "numeric"},
+              {"id": 'Nama "Unit"', "type": "text"}, {"id": "Tanggal", "type": "date"},
+              {"id": "Aktif", "type": "bool"}]
+    rows = [("08:00", Decimal("12.5"), "alpha\tbeta\ngamma\rdelta\\eps", dt.date(2025, 1, 31), True),
+            (None, None, "", None, False)]
+    rid = datastore.new_resource_id()
+    assert datastore.load_table(rid, datastore.Table(fields, rows)) == 2
+    engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
+    try:
+        with engine.connect() as conn:
+            got = conn.execute(sa.text(f'SELECT "Jam: Mulai", "Persentase (%)", "Nama ""Unit""", "Tanggal", '
+                                       f'"Aktif" FROM "{rid}" ORDER BY _id')).all()
+            words = conn.execute(sa.text(f'SELECT count(*) FROM "{rid}" '
+                                         "WHERE _full_text @@ to_tsquery('gamma')")).scalar()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in got] == rows
+    assert words == 1

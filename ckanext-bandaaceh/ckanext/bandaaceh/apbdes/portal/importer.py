@@ -32,7 +32,7 @@ from .identity import (DATASET_TYPE, ROLE_FIELD, ROLE_LINES, ROLE_SOURCE, budget
                        resolve_gampong, show_dataset, tahap_label)
 from .validators import IMPORT_FLAG
 
-__all__ = ["COLUMN_INFO", "CONTROL_CHARACTERS", "check_budget", "control_character_problems", "summary_fields", "import_budget"]
+__all__ = ["COLUMN_INFO", "CONTROL_CHARACTERS", "amount_problems", "check_budget", "control_character_problems", "summary_fields", "import_budget"]
 
 #: Data dictionary of the DataStore table (label, description), Bahasa Indonesia.
 COLUMN_INFO = {
@@ -41,6 +41,7 @@ COLUMN_INFO = {
     "kecamatan": ("Kecamatan", ""),
     "tahun": ("Tahun anggaran", ""),
     "tahap": ("Tahap", "murni, perubahan atau realisasi"),
+    "periode": ("Periode", "Realisasi saja: semester-1 atau tahunan; kosong untuk murni dan perubahan"),
     "kode_rekening": ("Kode rekening", "Permendagri 20/2018, misalnya 5.2.1.01"),
     "kode_kegiatan": ("Kode kegiatan", "Belanja saja, misalnya 01.01.01"),
     "bidang": ("Bidang", "Belanja saja, 01-05"),
@@ -65,6 +66,8 @@ def check_budget(data: bytes, filename: str, *, area_code: str, tahun: int | Non
         return None, [exc.problem]
     problems = apbdes.validate(budget, ref)
     problems.extend(control_character_problems(budget))
+    problems.extend(amount_problems(budget, max_line=_config_int("bandaaceh.apbdes.max_line_amount"),
+                                    max_budget=_config_int("bandaaceh.apbdes.max_budget_amount")))
     return budget, problems
 
 
@@ -87,6 +90,47 @@ def control_character_problems(budget: apbdes.Budget) -> list[apbdes.Problem]:
                     "di data anggaran; hapus karakter itu dari sel tersebut lalu unggah ulang.",
                     row=ln.row, sheet=ln.sheet, field=column,
                     found=CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", value or "")))
+    return problems
+
+
+def _config_int(key: str) -> int:
+    return int(tk.config.get(key))
+
+
+def amount_problems(budget: apbdes.Budget, *, max_line: int, max_budget: int) -> list[apbdes.Problem]:
+    """Implausible amounts: a negative anggaran/realisasi on a pendapatan (4) or belanja (5)
+    line, a line above ``max_line`` or a pendapatan/belanja/pembiayaan total above ``max_budget``.
+
+    A perubahan's reduction is its ``BERTAMBAH/(BERKURANG)`` column, which is not a line amount
+    (the reader keeps the amount after the change), so it is never refused here.
+    """
+    problems = []
+    fmt = apbdes.format_rupiah
+    for ln in budget.lines:
+        for column, value in (("anggaran", ln.anggaran), ("realisasi", ln.realisasi)):
+            if value is None:
+                continue
+            if value < 0 and (ln.account or "")[:1] in ("4", "5"):
+                problems.append(apbdes.Problem(
+                    "error", "negative_amount",
+                    f"Kolom {column} rekening {ln.account} bernilai negatif ({fmt(value)}); pendapatan dan "
+                    "belanja tidak boleh negatif.", row=ln.row, sheet=ln.sheet, field=column, found=str(value)))
+            elif abs(value) > max_line:
+                problems.append(apbdes.Problem(
+                    "error", "amount_too_large",
+                    f"Kolom {column} rekening {ln.account} bernilai {fmt(value)}, di atas batas wajar satu baris "
+                    f"({fmt(Decimal(max_line))}, bandaaceh.apbdes.max_line_amount).",
+                    row=ln.row, sheet=ln.sheet, field=column, found=str(value), expected=f"<= {max_line}"))
+    s = budget.summary()
+    totals = (("pendapatan", s.pendapatan), ("belanja", s.belanja), ("pembiayaan penerimaan", s.pembiayaan_penerimaan),
+              ("pembiayaan pengeluaran", s.pembiayaan_pengeluaran), ("realisasi pendapatan", s.realisasi_pendapatan),
+              ("realisasi belanja", s.realisasi_belanja))
+    for label, value in totals:
+        if value is not None and abs(value) > max_budget:
+            problems.append(apbdes.Problem(
+                "error", "budget_too_large",
+                f"Total {label} {fmt(value)} di atas batas wajar satu APBG ({fmt(Decimal(max_budget))}, "
+                "bandaaceh.apbdes.max_budget_amount).", found=str(value), expected=f"<= {max_budget}"))
     return problems
 
 
@@ -294,7 +338,7 @@ def _resources(existing: dict[str, Any] | None, name: str, area: reference.Area,
     lines = {
         "name": f"Rincian {tahap_label(budget.tahap, budget.periode)} {reference.area_title(area)} {budget.tahun} (CSV standar)",
         "description": ("Satu baris per rincian rekening (baris terendah), kolom standar portal: kode_wilayah, "
-                        "gampong, kecamatan, tahun, tahap, kode_rekening, kode_kegiatan, bidang, uraian, "
+                        "gampong, kecamatan, tahun, tahap, periode, kode_rekening, kode_kegiatan, bidang, uraian, "
                         "anggaran, anggaran_sebelum (APBG-Perubahan: anggaran sebelum perubahan), realisasi, "
                         "sumber_dana. Tersedia juga melalui Data API (DataStore)."),
         "format": "CSV", "mimetype": "text/csv",
