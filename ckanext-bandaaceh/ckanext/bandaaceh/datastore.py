@@ -13,7 +13,8 @@ search index entry and its DataStore tables all change, or none of them does.
 1. The old files of the resources being replaced are kept aside (hard links, no copy).
 2. Each new table is built aside in the DataStore database, in one transaction that stays open:
    the DataStore's own ``create_table`` makes the typed table (with the column info) under a
-   staging name, ``COPY`` fills it, the full-text column, indexes and trigger are set once.
+   staging name; ``COPY`` fills a temporary table and one ``INSERT ... SELECT`` writes the rows
+   with the DataStore's full-text column; its indexes and trigger are created once.
    Nobody sees the staging table; the live table keeps serving.
 3. In the same transaction the old table is dropped and the staging table renamed to the
    resource id, its record count stored; still nothing committed (readers of that table wait).
