@@ -3,15 +3,21 @@ clean_index and the factories; these add the portal's own organisations and user
 SolrCloud for the search tests that run on both Solr set-ups (``search_backend``)."""
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+import ckan.plugins.toolkit as tk
+from ckan.lib.uploader import ResourceUpload
 from ckan.tests import factories
 
 REPO = Path(__file__).resolve().parent.parent
@@ -193,3 +199,93 @@ class SatuDataWorld:
 def satudata_world(skpd_org: Any, clean_datastore: None) -> Any:
     """``satudata_world(password=None)``: the people of the Satu Data process (SatuDataWorld)."""
     return lambda password=None: SatuDataWorld(skpd_org, password)
+# ---------------------------------------------------------------- real faults for the publishing tests
+
+
+class Faults:
+    """Real faults for the all-or-nothing publishing tests (no stand-ins: each breaks the real thing).
+
+    - ``solr_down``: CKAN's ``solr_url`` points at a local port nothing listens on (the shared
+      Solr keeps running for everyone else).
+    - ``small_storage`` / ``fill``: CKAN's file store on a small tmpfs of its own (mounting needs
+      root, as in the project's test environment), filled up to the page.
+    - ``snapshot_files``: sha256 of the stored file of each uploaded resource.
+    """
+
+    PAGE = 4096
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+
+    @staticmethod
+    def closed_port() -> int:
+        """A local TCP port nothing listens on (bound, then released)."""
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    @contextmanager
+    def solr_down(self) -> Iterator[None]:
+        with self.monkeypatch.context() as m:
+            m.setitem(tk.config, "solr_url", f"http://127.0.0.1:{self.closed_port()}/solr/ckan")
+            yield
+
+    @contextmanager
+    def small_storage(self, folder: Path, size: str = "4m") -> Iterator[Path]:
+        """``ckan.storage_path`` on a tmpfs of ``size`` mounted at ``folder`` for the duration."""
+        folder.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a small file store (needs root): {done.stderr.strip()}")
+        try:
+            with self.monkeypatch.context() as m:
+                m.setitem(tk.config, "ckan.storage_path", str(folder))
+                yield folder
+        finally:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+
+    def fill(self, folder: Path, leave: int) -> None:
+        """Write a filler file so that exactly ``leave`` bytes (rounded up to pages) stay free."""
+        st = os.statvfs(folder)
+        free = st.f_bavail * st.f_frsize
+        leave = -(-leave // self.PAGE) * self.PAGE
+        assert free > leave, (free, leave)
+        with open(folder / "filler", "wb") as fh:
+            fh.write(b"\0" * (free - leave))
+        st = os.statvfs(folder)
+        assert st.f_bavail * st.f_frsize == leave
+
+    def pages(self, size: int) -> int:
+        return -(-size // self.PAGE) * self.PAGE
+
+    @staticmethod
+    def datastore_tables() -> list[str]:
+        """Every table of the DataStore database (staging tables included, which the DataStore
+        itself never lists)."""
+        engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
+        try:
+            with engine.connect() as conn:
+                return sorted(conn.execute(sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+        finally:
+            engine.dispose()
+
+    @staticmethod
+    def stored_file(resource_id: str) -> Path:
+        return Path(ResourceUpload({"url_type": "upload"}).get_path(resource_id))
+
+    def snapshot_files(self, pkg: dict[str, Any]) -> dict[str, str]:
+        """sha256 of the stored file of every uploaded resource, and no stray files next to them."""
+        out: dict[str, Any] = {}
+        for res in pkg["resources"]:
+            if res.get("url_type") == "upload":
+                path = self.stored_file(res["id"])
+                out[res["id"]] = hashlib.sha256(path.read_bytes()).hexdigest()
+                out[res["id"] + " siblings"] = sorted(p.name for p in path.parent.iterdir())
+        return out
+
+
+@pytest.fixture
+def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
+    return Faults(monkeypatch)

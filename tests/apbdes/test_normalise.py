@@ -8,7 +8,7 @@ from ckanext.bandaaceh.apbdes.normalise import format_amount
 
 
 def test_fields():
-    assert CSV_COLUMNS == ("kode_wilayah", "gampong", "kecamatan", "tahun", "tahap", "kode_rekening",
+    assert CSV_COLUMNS == ("kode_wilayah", "gampong", "kecamatan", "tahun", "tahap", "periode", "kode_rekening",
                            "kode_kegiatan", "bidang", "uraian", "anggaran", "anggaran_sebelum", "realisasi",
                            "sumber_dana")
     types = dict(CSV_FIELDS)
@@ -31,7 +31,7 @@ def test_csv_penjabaran(fixtures, ref):
     assert len(rows) == 33
     assert tuple(rows[0]) == CSV_COLUMNS
     assert rows[0] == {"kode_wilayah": "11.71.01.2001", "gampong": "Kampung Baru", "kecamatan": "Baiturrahman",
-                       "tahun": "2025", "tahap": "murni", "kode_rekening": "4.1.1.01", "kode_kegiatan": "",
+                       "tahun": "2025", "tahap": "murni", "periode": "", "kode_rekening": "4.1.1.01", "kode_kegiatan": "",
                        "bidang": "", "uraian": "Bagi Hasil Usaha BUMG", "anggaran": "15000000", "anggaran_sebelum": "",
                        "realisasi": "",
                        "sumber_dana": "PAD"}
@@ -49,8 +49,8 @@ def test_csv_realisasi_and_derived_sumber(fixtures, ref):
     b = read_budget(fixtures / "realisasi.xlsx", reference=ref)
     rows = list(csv.DictReader(io.StringIO(to_csv_bytes(b).decode())))
     dd = next(r for r in rows if r["kode_rekening"] == "4.2.1")
-    assert (dd["tahap"], dd["anggaran"], dd["realisasi"], dd["sumber_dana"]) == (
-        "realisasi", "964073000", "578443000", "DDS")
+    assert (dd["tahap"], dd["periode"], dd["anggaran"], dd["realisasi"], dd["sumber_dana"]) == (
+        "realisasi", "semester-1", "964073000", "578443000", "DDS")
 
 
 def test_write_csv_many_budgets(fixtures, ref, tmp_path):

@@ -1,7 +1,7 @@
 """The canonical long CSV of gampong budgets (one row per leaf line).
 
 Columns (see ``CSV_FIELDS`` and ``README.md``): kode_wilayah, gampong, kecamatan, tahun,
-tahap, kode_rekening, kode_kegiatan, bidang, uraian, anggaran, anggaran_sebelum, realisasi,
+tahap, periode, kode_rekening, kode_kegiatan, bidang, uraian, anggaran, anggaran_sebelum, realisasi,
 sumber_dana. ``anggaran_sebelum`` is the amount before the change of an APBG-Perubahan
 (blank in other budgets); ``anggaran`` is always the amount in force.
 Amounts are plain decimals (``1500000``, ``1234.5``): '.' as decimal point, no thousands
@@ -30,6 +30,7 @@ CSV_FIELDS: tuple[tuple[str, str], ...] = (
     ("kecamatan", "text"),
     ("tahun", "int"),
     ("tahap", "text"),
+    ("periode", "text"),
     ("kode_rekening", "text"),
     ("kode_kegiatan", "text"),
     ("bidang", "text"),
@@ -67,6 +68,7 @@ def budget_rows(budget: Budget) -> Iterator[dict[str, str]]:
             "kecamatan": budget.kecamatan or "",
             "tahun": "" if budget.tahun is None else str(budget.tahun),
             "tahap": budget.tahap,
+            "periode": budget.periode or "",
             "kode_rekening": ln.account or "",
             "kode_kegiatan": ln.kegiatan or "",
             "bidang": ln.bidang or "",

@@ -15,10 +15,12 @@ fetch
     spool file for the import stage.
 import
     Reads the file with the shared spreadsheet layer (every table of every selected sheet) and
-    prepares all CSVs and DataStore rows first; only when that worked does it create or update
-    the dataset (one ``package_create``/``package_update`` with the CSV and original-file
-    uploads) and load the typed DataStore tables. A file that cannot be read leaves the dataset
-    exactly as it was and records an error naming the URL, sheet, row and cell.
+    prepares all CSVs and DataStore rows first; only when that worked does it publish, all or
+    nothing (:func:`ckanext.bandaaceh.datastore.publish`): the typed DataStore tables are built
+    aside, one ``package_update`` writes the metadata with the CSV and original-file uploads,
+    and the new tables replace the old ones only then. A file that cannot be read, or any
+    failure while publishing, leaves the dataset, its files and tables exactly as they were and
+    records an error naming the URL (and sheet, row and cell where known).
 """
 from __future__ import annotations
 
@@ -477,31 +479,31 @@ class SpreadsheetHarvester(HarvesterBase):
         first = existing is None or existing.get("state") == "draft"
         if first:
             fields.update(satudata.harvest_entry_fields(bool(data.get("auto_terbit"))))
+        draft = None
         if existing is None:
-            # package_create takes no uploads: create a draft (invisible) first, linked to this
+            # package_create takes no uploads: a draft is created and, in the same transaction
+            # (datastore.publish), updated with the files and published. It is linked to this
             # object (constraint deferred) so it is indexed with its harvest source as
-            # ckanext-harvest's own harvesters do; the update below adds the files and
-            # publishes it. If that fails, the draft stays unpublished and is completed next run.
+            # ckanext-harvest's own harvesters do. If publishing fails, nothing remains.
             draft = dict(fields, id=str(uuid.uuid4()), state="draft")
             obj.package_id = draft["id"]
             obj.current = True
             obj.add()
             model.Session.execute(sql_text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
             model.Session.flush()
-            existing = tk.get_action("package_create")(self._context(), draft)
+            existing = draft
         pkg = dict(merged_dataset(existing, fields), id=existing["id"], resources=resources, state="active")
-        saved = tk.get_action("package_update")(context, pkg)
-        by_key = {r.get("harvest_key"): r for r in saved["resources"]}
-        for table in prepared.tables:
-            if table.key in reload:
-                # a context with a user: the activity plugin records datastore_create's flag update
-                datastore.replace_table(by_key[table.key]["id"], table.fields, table.records(),
-                                        context=self._context())
+        by_key = {r.get("harvest_key"): r for r in resources}
+        tables = {by_key[t.key]["id"]: datastore.Table(t.fields, t.table.rows)
+                  for t in prepared.tables if t.key in reload}
+        # all or nothing: the tables are built aside and replace the old ones with the update
+        saved = datastore.publish(context, pkg, tables, create=draft)
+        for resource in saved["resources"]:
+            if resource["id"] in tables:
                 # the table preview (datatables_view) needs the DataStore table: add it now,
                 # as xloader does after a load (existing views are kept)
-                loaded = tk.get_action("resource_show")(self._context(), {"id": by_key[table.key]["id"]})
                 tk.get_action("resource_create_default_resource_views")(self._context(), {
-                    "resource": loaded, "package": saved, "create_datastore_views": True})
+                    "resource": resource, "package": saved, "create_datastore_views": True})
         self._make_current(obj, saved["id"], prev)
         self._save_state(obj, entry, data, fetched, {"tables": len(prepared.tables), "format": prepared.format})
         if first:
@@ -526,8 +528,8 @@ class SpreadsheetHarvester(HarvesterBase):
                 "harvest_key": table.key, "sha256": table.sha256, "sheet": table.sheet,
                 "source_url": entry.url, datastore.LOADER_FIELD: datastore.LOADER_NAME,
             }
-            if prior:
-                res["id"] = prior["id"]
+            # ids known up front: the DataStore table is built before the update
+            res["id"] = prior["id"] if prior else datastore.new_resource_id()
             resources.append(res)
             reload.add(table.key)
         original_name = _with_extension(prepared.filename, prepared.format)
@@ -540,8 +542,7 @@ class SpreadsheetHarvester(HarvesterBase):
             # not a table to guess: keeps xloader from loading the workbook itself
             datastore.LOADER_FIELD: datastore.LOADER_NAME,
         }
-        if old.get(ORIGINAL_KEY):
-            original["id"] = old[ORIGINAL_KEY]["id"]
+        original["id"] = old[ORIGINAL_KEY]["id"] if old.get(ORIGINAL_KEY) else datastore.new_resource_id()
         resources.append(original)
         # resources added by hand are not the source's: kept as they are
         resources += [r for r in (existing or {}).get("resources", []) if not r.get("harvest_key")]

@@ -9,7 +9,6 @@ import datetime
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,12 +77,7 @@ class PreparedTable:
     csv: bytes
     sha256: str
     fields: list[dict[str, Any]]
-    table: Table = field(repr=False)
-
-    def records(self) -> Iterator[dict[str, Any]]:
-        ids = [f["id"] for f in self.fields]
-        for row in self.table.rows:
-            yield dict(zip(ids, row))
+    table: Table = field(repr=False)  # its rows, in the order of ``fields``, go to the DataStore
 
 
 @dataclass

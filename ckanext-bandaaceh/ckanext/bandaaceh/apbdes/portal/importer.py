@@ -5,10 +5,11 @@ One code path for the three ways in: the CLI (``ckan bandaaceh apbdes import``),
 itself (reading, checks, summary, canonical CSV) is the pure package :mod:`ckanext.bandaaceh.apbdes`.
 
 Publishing order: every check runs first (file, identity, permissions); nothing is written
-while a check fails. Then one ``package_update`` replaces the metadata and both files (the
-canonical CSV and the original file) in one database transaction, and the DataStore table of the
-CSV is replaced with typed columns. A new dataset is created as a draft first and purged again if
-any later step fails.
+while a check fails. Then :func:`ckanext.bandaaceh.datastore.publish` publishes all or nothing:
+the typed DataStore table of the canonical CSV is built aside, one ``package_update`` replaces
+the metadata and both files (the canonical CSV and the original file), and the new table takes
+the old one's place only then; any failure leaves the previous dataset, files and table as they
+were. A new dataset is created in the same CKAN transaction, so a failure leaves none behind.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -24,13 +26,13 @@ import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import apbdes, datastore, reference
-from ckanext.bandaaceh.site import portal_reference, site_context, site_user_name
+from ckanext.bandaaceh.site import portal_reference, site_user_name
 
 from .identity import (DATASET_TYPE, ROLE_FIELD, ROLE_LINES, ROLE_SOURCE, budget_name, dataset_title,
                        resolve_gampong, show_dataset, tahap_label)
 from .validators import IMPORT_FLAG
 
-__all__ = ["COLUMN_INFO", "check_budget", "summary_fields", "import_budget"]
+__all__ = ["COLUMN_INFO", "CONTROL_CHARACTERS", "amount_problems", "check_budget", "control_character_problems", "summary_fields", "import_budget"]
 
 #: Data dictionary of the DataStore table (label, description), Bahasa Indonesia.
 COLUMN_INFO = {
@@ -39,6 +41,7 @@ COLUMN_INFO = {
     "kecamatan": ("Kecamatan", ""),
     "tahun": ("Tahun anggaran", ""),
     "tahap": ("Tahap", "murni, perubahan atau realisasi"),
+    "periode": ("Periode", "Realisasi saja: semester-1 atau tahunan; kosong untuk murni dan perubahan"),
     "kode_rekening": ("Kode rekening", "Permendagri 20/2018, misalnya 5.2.1.01"),
     "kode_kegiatan": ("Kode kegiatan", "Belanja saja, misalnya 01.01.01"),
     "bidang": ("Bidang", "Belanja saja, 01-05"),
@@ -61,7 +64,76 @@ def check_budget(data: bytes, filename: str, *, area_code: str, tahun: int | Non
                                     periode=periode, layout=layout, reference=ref)
     except apbdes.BudgetReadError as exc:
         return None, [exc.problem]
-    return budget, apbdes.validate(budget, ref)
+    problems = apbdes.validate(budget, ref)
+    problems.extend(control_character_problems(budget))
+    problems.extend(amount_problems(budget, max_line=_config_int("bandaaceh.apbdes.max_line_amount"),
+                                    max_budget=_config_int("bandaaceh.apbdes.max_budget_amount")))
+    return budget, problems
+
+
+#: C0 control characters (TAB, LF and CR excepted) and DEL: PostgreSQL text cannot hold a NUL,
+#: and none of them belongs in a budget line; refused rather than silently removed.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character_problems(budget: apbdes.Budget) -> list[apbdes.Problem]:
+    """One error per text cell of ``budget`` holding a control character (file, row, column)."""
+    problems = []
+    for ln in budget.lines:
+        for column, value in (("kode_rekening", ln.account), ("kode_kegiatan", ln.kegiatan),
+                              ("uraian", ln.description), ("sumber_dana", ln.sumber_dana)):
+            found = CONTROL_CHARACTERS.search(value or "")
+            if found:
+                problems.append(apbdes.Problem(
+                    "error", "control_character",
+                    f"Kolom {column} berisi karakter kendali U+{ord(found.group()):04X} yang tidak boleh ada "
+                    "di data anggaran; hapus karakter itu dari sel tersebut lalu unggah ulang.",
+                    row=ln.row, sheet=ln.sheet, field=column,
+                    found=CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", value or "")))
+    return problems
+
+
+def _config_int(key: str) -> int:
+    return int(tk.config.get(key))
+
+
+def amount_problems(budget: apbdes.Budget, *, max_line: int, max_budget: int) -> list[apbdes.Problem]:
+    """Implausible amounts: a negative anggaran/realisasi on a pendapatan (4) or belanja (5)
+    line, a line above ``max_line`` or a pendapatan/belanja/pembiayaan total above ``max_budget``.
+
+    A perubahan's reduction is its ``BERTAMBAH/(BERKURANG)`` column, which is not a line amount
+    (the reader keeps the amount after the change), so it is never refused here.
+    """
+    problems = []
+    fmt = apbdes.format_rupiah
+    for ln in budget.lines:
+        if not ln.is_leaf:  # headings are sums of leaves, checked against them elsewhere
+            continue
+        for column, value in (("anggaran", ln.anggaran), ("realisasi", ln.realisasi)):
+            if value is None:
+                continue
+            if value < 0 and (ln.account or "")[:1] in ("4", "5"):
+                problems.append(apbdes.Problem(
+                    "error", "negative_amount",
+                    f"Kolom {column} rekening {ln.account} bernilai negatif ({fmt(value)}); pendapatan dan "
+                    "belanja tidak boleh negatif.", row=ln.row, sheet=ln.sheet, field=column, found=str(value)))
+            elif abs(value) > max_line:
+                problems.append(apbdes.Problem(
+                    "error", "amount_too_large",
+                    f"Kolom {column} rekening {ln.account} bernilai {fmt(value)}, di atas batas wajar satu baris "
+                    f"({fmt(Decimal(max_line))}, bandaaceh.apbdes.max_line_amount).",
+                    row=ln.row, sheet=ln.sheet, field=column, found=str(value), expected=f"<= {max_line}"))
+    s = budget.summary()
+    totals = (("pendapatan", s.pendapatan), ("belanja", s.belanja), ("pembiayaan penerimaan", s.pembiayaan_penerimaan),
+              ("pembiayaan pengeluaran", s.pembiayaan_pengeluaran), ("realisasi pendapatan", s.realisasi_pendapatan),
+              ("realisasi belanja", s.realisasi_belanja))
+    for label, value in totals:
+        if value is not None and abs(value) > max_budget:
+            problems.append(apbdes.Problem(
+                "error", "budget_too_large",
+                f"Total {label} {fmt(value)} di atas batas wajar satu APBG ({fmt(Decimal(max_budget))}, "
+                "bandaaceh.apbdes.max_budget_amount).", found=str(value), expected=f"<= {max_budget}"))
+    return problems
 
 
 def _problem_dict(p: apbdes.Problem, filename: str) -> dict[str, Any]:
@@ -268,7 +340,7 @@ def _resources(existing: dict[str, Any] | None, name: str, area: reference.Area,
     lines = {
         "name": f"Rincian {tahap_label(budget.tahap, budget.periode)} {reference.area_title(area)} {budget.tahun} (CSV standar)",
         "description": ("Satu baris per rincian rekening (baris terendah), kolom standar portal: kode_wilayah, "
-                        "gampong, kecamatan, tahun, tahap, kode_rekening, kode_kegiatan, bidang, uraian, "
+                        "gampong, kecamatan, tahun, tahap, periode, kode_rekening, kode_kegiatan, bidang, uraian, "
                         "anggaran, anggaran_sebelum (APBG-Perubahan: anggaran sebelum perubahan), realisasi, "
                         "sumber_dana. Tersedia juga melalui Data API (DataStore)."),
         "format": "CSV", "mimetype": "text/csv",
@@ -291,13 +363,15 @@ def _resources(existing: dict[str, Any] | None, name: str, area: reference.Area,
             source["id"] = res["id"]
         else:
             others.append(res)
+    for res in (lines, source):  # ids known up front: the lines table is built before the update
+        res.setdefault("id", datastore.new_resource_id())
     return [lines, source, *others]
 
 
-def _records(budget: apbdes.Budget) -> Iterator[dict[str, Any]]:
-    types = dict(apbdes.CSV_FIELDS)
+def _records(budget: apbdes.Budget) -> Iterator[list[Any]]:
+    """The DataStore rows of ``budget`` in column order (blank numbers as NULL)."""
     for row in apbdes.budget_rows(budget):
-        yield {k: (None if v == "" and types[k] != "text" else v) for k, v in row.items()}
+        yield [None if row[c] == "" and t != "text" else row[c] for c, t in apbdes.CSV_FIELDS]
 
 
 def _datastore_fields() -> list[dict[str, Any]]:
@@ -315,36 +389,29 @@ def _publish(context: dict[str, Any], org: dict[str, Any], area: reference.Area,
                 "Dataset {name} sudah ada tetapi bukan APBG milik {org}; hubungi admin portal.").format(
                     name=name, org=org.get("title") or org["name"])]})
         tk.check_access("package_update", dict(context), {"id": existing["id"]})
-    progress("Menerbitkan dataset dan berkas", 2, steps)
-    created = None
+    progress("Memuat DataStore dan menerbitkan", 2, steps)
+    create = None
+    if existing is None:  # created and published in one transaction by datastore.publish
+        create = {
+            "type": DATASET_TYPE, "name": name, "owner_org": org["id"],
+            "state": "draft", "title": dataset_title(area, budget.tahun, budget.tahap, budget.periode),
+            "notes": _notes(area, budget), "license_id": "cc-by",
+            "tags": [{"name": "apbg"}, {"name": "keuangan-gampong"}],
+            **fields,
+        }
+    base = create if existing is None else existing
+    update = {k: v for k, v in base.items() if k not in ("resources", "organization", "groups",
+                                                         "relationships_as_object", "relationships_as_subject")}
+    update.update(fields)
+    resources = _resources(existing, name, area, budget, data, filename)
+    update.update({"id": base.get("id"), "state": "active", "owner_org": org["id"], "resources": resources})
+    lines_id = next(r["id"] for r in resources if r.get(ROLE_FIELD) == ROLE_LINES)
     try:
-        if existing is None:
-            created = tk.get_action("package_create")(_writer_context(context), {
-                "type": DATASET_TYPE, "name": name, "owner_org": org["id"], "state": "draft",
-                "title": dataset_title(area, budget.tahun, budget.tahap, budget.periode),
-                "notes": _notes(area, budget), "license_id": "cc-by",
-                "tags": [{"name": "apbg"}, {"name": "keuangan-gampong"}],
-                **fields,
-            })
-            base = created
-        else:
-            base = existing
-        update = {k: v for k, v in base.items() if k not in ("resources", "organization", "groups",
-                                                                 "relationships_as_object",
-                                                                 "relationships_as_subject")}
-        update.update(fields)
-        update.update({"id": base["id"], "state": "active", "owner_org": org["id"],
-                       "resources": _resources(existing, name, area, budget, data, filename)})
-        pkg = tk.get_action("package_update")(_writer_context(context), update)
-        progress("Memuat DataStore", 3, steps)
-        lines_id = next(r["id"] for r in pkg["resources"] if r.get(ROLE_FIELD) == ROLE_LINES)
-        datastore.replace_table(lines_id, _datastore_fields(), _records(budget),
-                                context=site_context(_acting_user(context)))
-    except Exception:
-        if created is not None:  # a new dataset is published completely or not at all
-            tk.get_action("dataset_purge")({"ignore_auth": True}, {"id": created["id"]})
-        raise
-    return tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg["id"]}), existing is not None
+        pkg = datastore.publish(_writer_context(context), update,
+                                {lines_id: datastore.Table(_datastore_fields(), _records(budget))}, create=create)
+    except datastore.PublishError as exc:
+        raise tk.ValidationError({"upload": [f"{filename}: {exc}"]}) from exc
+    return pkg, existing is not None
 
 
 def _notes(area: reference.Area, budget: apbdes.Budget) -> str:

@@ -21,6 +21,12 @@ from .identity import DATASET_TYPE, ROLE_FIELD, ROLE_LINES, TAHAP_KEYS, show_dat
 __all__ = ["transparency", "transparency_csv"]
 
 
+#: The version of a gampong's year that counts, per kind, most authoritative first: the revised
+#: budget over the original one, the full-year realisation over the semester-1 report.
+BUDGET_VERSIONS = ("perubahan", "murni")
+REALISASI_VERSIONS = ("realisasi-tahunan", "realisasi-semester-1")
+
+
 def _latest(datasets: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any] | None:
     by_key = {tahap_key(d.get("tahap") or "", d.get("periode") or None): d for d in datasets}
     return next((by_key[k] for k in keys if k in by_key), None)
@@ -81,8 +87,8 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
         rows = []
         for g in ref.gampong_list(kec.kode):
             pkgs = by_area.get(g.kode, [])
-            budget_pkg = _latest(pkgs, ("perubahan", "murni"))
-            real_pkg = _latest(pkgs, ("realisasi-tahunan", "realisasi-semester-1"))
+            budget_pkg = _latest(pkgs, BUDGET_VERSIONS)
+            real_pkg = _latest(pkgs, REALISASI_VERSIONS)
             latest = _latest(pkgs, TAHAP_KEYS)
             row_status = "terbit" if pkgs else "belum"
             if status and row_status != status:
@@ -128,15 +134,23 @@ def _csv_page(text: str) -> str:
     return out.getvalue()
 
 
+def counted_versions(datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The datasets of one gampong's year that the year's CSV carries: at most one budget
+    (:data:`BUDGET_VERSIONS`) and one realisasi (:data:`REALISASI_VERSIONS`)."""
+    chosen = (_latest(datasets, BUDGET_VERSIONS), _latest(datasets, REALISASI_VERSIONS))
+    return [d for d in chosen if d is not None]
+
+
 def transparency_csv(tahun: int, *, kecamatan: str | None = None, tahap: str | None = None) -> Iterator[str]:
-    """The canonical CSV of every published APBG line of ``tahun`` (one header), read from the DataStore.
+    """The canonical CSV of the published APBG lines of ``tahun`` (one header), read from the
+    DataStore: one version per gampong and tahap (:func:`counted_versions`), nothing counted twice.
     Text cells a spreadsheet would run as formulas get a leading quote, as in every CSV download."""
     data = transparency(tahun, kecamatan=kecamatan, status="terbit", tahap=tahap)
     yield ",".join(apbdes.CSV_COLUMNS) + "\n"
     limit = int(tk.config.get("ckan.datastore.search.rows_max") or 32000)
     for kec in data["kecamatan"]:
         for g in kec["gampong"]:
-            for entry in g["dataset"]:
+            for entry in counted_versions(g["dataset"]):
                 pkg = show_dataset(entry["name"])
                 res = next((r for r in (pkg or {}).get("resources", [])
                             if r.get(ROLE_FIELD) == ROLE_LINES and r.get("datastore_active")), None)

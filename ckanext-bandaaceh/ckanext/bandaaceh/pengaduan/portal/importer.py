@@ -189,8 +189,8 @@ def _publish(user: str, org: dict[str, Any], standard: Standard, year: int,
                "upload": FileStorage(io.BytesIO(_csv(tables[role])), filename=f"{name}-{role}.csv",
                                      content_type="text/csv")}
         old = next((r for r in (existing or {}).get("resources", []) if r.get(ROLE_FIELD) == role), None)
-        if old:
-            res["id"] = old["id"]
+        # ids known up front: the DataStore table is built before the update (datastore.publish)
+        res["id"] = old["id"] if old else datastore.new_resource_id()
         resources.append(res)
     pkg = {"type": DATASET_TYPE, "name": name, "owner_org": org["id"], "kanal": standard.kanal, "tahun": str(year),
            "title": ("[CONTOH] " if sample else "") + f"Statistik Pengaduan {standard.nama} Tahun {year}",
@@ -202,12 +202,17 @@ def _publish(user: str, org: dict[str, Any], standard: Standard, year: int,
            "diimpor_pada": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
            "resources": resources}
     ctx = {"user": user, "ignore_auth": True}
-    if existing is None:  # files are attached by package_update (package_create does not take uploads)
-        existing = tk.get_action("package_create")(dict(ctx), {k: v for k, v in pkg.items() if k != "resources"})
-    saved = tk.get_action("package_update")(dict(ctx), dict(pkg, id=existing["id"]))
-    for role in ROLES:
-        res_id = next(r["id"] for r in saved["resources"] if r.get(ROLE_FIELD) == role)
-        datastore.replace_table(res_id, _fields(), tables[role], context=site_context(user))
+    ids = [f["id"] for f in _fields()]
+    by_role = {r[ROLE_FIELD]: r["id"] for r in resources}
+    # all or nothing: a new dataset is created (package_create takes no uploads) and updated with
+    # the files in one transaction, and the tables built aside replace the old ones only then
+    create = None if existing is not None else {k: v for k, v in pkg.items() if k != "resources"}
+    try:
+        saved = datastore.publish(dict(ctx), dict(pkg, id=existing["id"] if existing else None), {
+            by_role[role]: datastore.Table(_fields(), [[rec[c] for c in ids] for rec in tables[role]])
+            for role in ROLES}, create=create)
+    except datastore.PublishError as exc:
+        raise tk.ValidationError({"upload": [str(exc)]}) from exc
     return {"name": saved["name"], "bulan_terakhir": latest, "jumlah_baris": len(tables["rincian"])}
 
 
