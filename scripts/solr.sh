@@ -60,6 +60,28 @@ die() { say "error: $*"; exit 1; }
 
 hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
+# fetch_jars POM DIR BUILD_DIR LOG WHAT: the runtime jars of POM into $SOLR_CACHE/DIR, once
+# (stamped with the pom's hash; Maven's local repository is $SOLR_CACHE/m2). Succeeds when it
+# fetched, fails when the jars were already there.
+fetch_jars() {
+  local pom=$1 dir=$2 build_dir=$3 log=$SOLR_CACHE/$4 what=$5 hash
+  hash=$(hash_of "$pom")
+  [[ -d $SOLR_CACHE/$dir && "$(cat "$SOLR_CACHE/$dir.stamp" 2>/dev/null)" == "$hash" ]] && return 1
+  command -v mvn >/dev/null || die "mvn is not installed (needed once, to download $what)"
+  say "downloading $what from Maven Central into $SOLR_CACHE/$dir (once) ..."
+  rm -rf "$SOLR_CACHE/$dir.tmp"
+  mvn -B -q -ntp -f "$pom" \
+    -Dmaven.repo.local="$SOLR_CACHE/m2" \
+    -Dbandaaceh.build.dir="$SOLR_CACHE/$build_dir" \
+    dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$SOLR_CACHE/$dir.tmp" \
+    >"$log" 2>&1 \
+    || { tail -n 40 "$log" >&2; die "mvn dependency:copy-dependencies failed (log: $log)"; }
+  rm -rf "${SOLR_CACHE:?}/$dir"
+  mv "$SOLR_CACHE/$dir.tmp" "$SOLR_CACHE/$dir"
+  echo "$hash" >"$SOLR_CACHE/$dir.stamp"
+}
+
 # Download the runtime jars (once, into $SOLR_CACHE/lib, with a Maven local
 # repository in $SOLR_CACHE/m2) and compile the launcher (into
 # $SOLR_CACHE/classes). Both are skipped while their stamp matches the sources.
@@ -69,26 +91,12 @@ build() {
   exec 8>"$SOLR_CACHE/.build.lock"
   flock -w 900 8 || die "timed out waiting for another build ($SOLR_CACHE/.build.lock)"
 
-  local sources deps_hash cls_hash
+  local sources cls_hash
   sources=$(find "$SRC_DIR/src/main/java" -name '*.java' | LC_ALL=C sort)
-  deps_hash=$(hash_of "$SRC_DIR/pom.xml")
   # shellcheck disable=SC2086
   cls_hash=$(hash_of "$SRC_DIR/pom.xml" $sources)
 
-  if [[ ! -d $SOLR_CACHE/lib || "$(cat "$SOLR_CACHE/lib.stamp" 2>/dev/null)" != "$deps_hash" ]]; then
-    command -v mvn >/dev/null || die "mvn is not installed (needed once, to download Solr $SOLR_VERSION)"
-    say "downloading Solr $SOLR_VERSION jars from Maven Central into $SOLR_CACHE (once) ..."
-    rm -rf "$SOLR_CACHE/lib.tmp"
-    mvn -B -q -ntp -f "$SRC_DIR/pom.xml" \
-      -Dmaven.repo.local="$SOLR_CACHE/m2" \
-      -Dbandaaceh.build.dir="$SOLR_CACHE/target" \
-      dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$SOLR_CACHE/lib.tmp" \
-      >"$SOLR_CACHE/mvn.log" 2>&1 \
-      || { tail -n 40 "$SOLR_CACHE/mvn.log" >&2; die "mvn dependency:copy-dependencies failed (log: $SOLR_CACHE/mvn.log)"; }
-    rm -rf "${SOLR_CACHE:?}/lib"
-    mv "$SOLR_CACHE/lib.tmp" "$SOLR_CACHE/lib"
-    echo "$deps_hash" >"$SOLR_CACHE/lib.stamp"
+  if fetch_jars "$SRC_DIR/pom.xml" lib target mvn.log "Solr $SOLR_VERSION jars"; then
     rm -f "$SOLR_CACHE/classes.stamp"
   fi
 
@@ -115,24 +123,9 @@ build() {
 # SolrCloudLauncher into $SOLR_CACHE/cloud-classes, apart from the standalone
 # class path so that neither mode's stamps disturb the other.
 build_cloud() {
-  local deps_hash cls_hash
-  deps_hash=$(hash_of "$CLOUD_DIR/pom.xml")
+  local cls_hash
   cls_hash=$(hash_of "$CLOUD_DIR/pom.xml" "$CLOUD_DIR/SolrCloudLauncher.java" "$SOLR_CACHE/classes.stamp")
-  if [[ ! -d $SOLR_CACHE/cloud-lib || "$(cat "$SOLR_CACHE/cloud-lib.stamp" 2>/dev/null)" != "$deps_hash" ]]; then
-    command -v mvn >/dev/null || die "mvn is not installed (needed once, to download ZooKeeper's tests jar)"
-    say "downloading the SolrCloud extras from Maven Central into $SOLR_CACHE/cloud-lib (once) ..."
-    rm -rf "$SOLR_CACHE/cloud-lib.tmp"
-    mvn -B -q -ntp -f "$CLOUD_DIR/pom.xml" \
-      -Dmaven.repo.local="$SOLR_CACHE/m2" \
-      -Dbandaaceh.build.dir="$SOLR_CACHE/cloud-target" \
-      dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$SOLR_CACHE/cloud-lib.tmp" \
-      >"$SOLR_CACHE/mvn-cloud.log" 2>&1 \
-      || { tail -n 40 "$SOLR_CACHE/mvn-cloud.log" >&2; die "mvn failed (log: $SOLR_CACHE/mvn-cloud.log)"; }
-    rm -rf "${SOLR_CACHE:?}/cloud-lib"
-    mv "$SOLR_CACHE/cloud-lib.tmp" "$SOLR_CACHE/cloud-lib"
-    echo "$deps_hash" >"$SOLR_CACHE/cloud-lib.stamp"
-  fi
+  fetch_jars "$CLOUD_DIR/pom.xml" cloud-lib cloud-target mvn-cloud.log "the SolrCloud extras (ZooKeeper's tests jar)" || true
   if [[ ! -d $SOLR_CACHE/cloud-classes || "$(cat "$SOLR_CACHE/cloud-classes.stamp" 2>/dev/null)" != "$cls_hash" ]]; then
     say "compiling bandaaceh.solr.SolrCloudLauncher ..."
     rm -rf "$SOLR_CACHE/cloud-classes.tmp"

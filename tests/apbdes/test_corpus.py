@@ -82,28 +82,30 @@ def test_local_kegiatan(name, ref):
         assert budget.kegiatan_names.get(code), f"name of {code} not taken from the file"
 
 
+def _expected_and_summary(name, ref, key):
+    """The manifest's figures under ``key`` and the summary of the file as read."""
+    budget, _ = _read(name, ref)
+    return MANIFEST[name], MANIFEST[name][key], budget, budget.summary()
+
+
+def _amounts(summary, prefix, fields):
+    return tuple(getattr(summary, f"{prefix}_{f}") for f in fields)
+
+
 @pytest.mark.parametrize("name", [n for n in ACCEPTED if MANIFEST[n]["stage"] == "perubahan"])
 def test_perubahan_keeps_before(name, ref):
-    e = MANIFEST[name]
-    budget, _ = _read(name, ref)
-    s = budget.summary()
-    t = e["sebelum"]
-    assert (s.sebelum_pendapatan, s.sebelum_belanja, s.sebelum_pembiayaan_penerimaan,
-            s.sebelum_pembiayaan_pengeluaran, s.sebelum_silpa) == (
-        D(t["pendapatan"]), D(t["belanja"]), D(t["pembiayaan_penerimaan"]), D(t["pembiayaan_pengeluaran"]),
-        D(t["silpa"]))
+    e, t, budget, s = _expected_and_summary(name, ref, "sebelum")
+    fields = ("pendapatan", "belanja", "pembiayaan_penerimaan", "pembiayaan_pengeluaran", "silpa")
+    assert _amounts(s, "sebelum", fields) == tuple(D(t[f]) for f in fields)
     assert {k: str(v) for k, v in s.perubahan_per_bidang.items()} == e["change_per_bidang"]
     assert all(ln.anggaran_sebelum is not None for ln in budget.leaves)
 
 
 @pytest.mark.parametrize("name", [n for n in ACCEPTED if MANIFEST[n]["stage"] == "realisasi"])
 def test_realisasi_totals(name, ref):
-    e = MANIFEST[name]
-    budget, _ = _read(name, ref)
-    s = budget.summary()
-    t = e["realisasi"]
-    assert (s.realisasi_pendapatan, s.realisasi_belanja, s.realisasi_silpa) == (
-        D(t["pendapatan"]), D(t["belanja"]), D(t["silpa"]))
+    e, t, budget, s = _expected_and_summary(name, ref, "realisasi")
+    fields = ("pendapatan", "belanja", "silpa")
+    assert _amounts(s, "realisasi", fields) == tuple(D(t[f]) for f in fields)
 
 
 @pytest.mark.parametrize("name", [n for n in MANIFEST if MANIFEST[n].get("needs_period")])

@@ -1,19 +1,19 @@
-"""Browser-test fixtures: a real CKAN server on the test database (``ckan run`` in a
-subprocess) and a real headless Chromium driven by Playwright."""
+"""Browser-test fixtures: the portal served by its production WSGI server (gunicorn on
+``deploy/wsgi.py``, as ``make portal`` runs it) on the test database, and a real headless
+Chromium driven by Playwright."""
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
+from tests.servers import free_port, stop, wait_for
+
+REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("BANDAACEH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -22,44 +22,24 @@ PASSWORD = "Rahasia-Gampong-2025"
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements.txt")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(request: pytest.FixtureRequest, clean_datastore: None, tmp_path: Path) -> Iterator[str]:
-    """``ckan -c <the test ini> run`` on a free port; yields its base URL, stops it afterwards."""
+    """gunicorn on the test ini and a free port; yields its base URL, stops it afterwards."""
     ini = os.path.abspath(request.config.getoption("ckan_ini"))
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, CKAN_SITE_URL=url, CKAN_INI=ini)
+    env = dict(os.environ, CKAN_SITE_URL=url, CKAN_INI=ini, PYTHONPATH=str(REPO))
     log = open(tmp_path / "ckan-server.log", "wb")
-    ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
-    proc = subprocess.Popen([ckan, "-c", ini, "run", "--host", "127.0.0.1", "--port", str(port),
-                             "--disable-reloader"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen([str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
+                             "--timeout", "120", "deploy.wsgi:application"],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"CKAN server exited: {(tmp_path / 'ckan-server.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/3/action/status_show", timeout=5) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("CKAN server did not start within 120 s")
-            time.sleep(0.5)
+        log.flush()
+        wait_for(f"{url}/api/3/action/status_show", proc, tmp_path / "ckan-server.log")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

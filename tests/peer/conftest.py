@@ -11,54 +11,36 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.servers import free_port, stop, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 SLOT = os.environ.get("BANDAACEH_TEST_SLOT", "")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
 @pytest.fixture(scope="session")
-def our_server() -> Any:
+def our_server(tmp_path_factory: Any) -> Any:
     """This portal served by gunicorn on the test databases; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, CKAN_INI=str(REPO / "test.ini"), PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                             "--threads", "4", "--timeout", "120", "deploy.wsgi:application"],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path_factory.mktemp("our-server") / "gunicorn.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                                 "--threads", "4", "--timeout", "120", "deploy.wsgi:application"],
+                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base + "/api/3/action/status_show")
+        wait_for(base + "/api/3/action/status_show", proc, log)
         yield base
     finally:
-        proc.terminate()
-        proc.wait(30)
+        stop(proc)
 
 
 class Peer:

@@ -55,19 +55,15 @@ def _name(tag: Any) -> str:
     return tag["name"] if isinstance(tag, dict) else tag
 
 
-def _visible_only(original_action: Action, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+@tk.chained_action
+@tk.side_effect_free
+def visible_tags_only(original_action: Action, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     """The original answer (tag names or tag dicts) without the tags the user may not see."""
     tags = original_action(context, data_dict)
     if _privileged(context) or not tags:
         return tags
     visible = visible_tags(context, data_dict.get("vocabulary_id"))
     return [t for t in tags if _name(t) in visible]
-
-
-@tk.chained_action
-@tk.side_effect_free
-def tag_list(original_action: Action, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
-    return _visible_only(original_action, context, data_dict)
 
 
 @tk.chained_action
@@ -79,12 +75,6 @@ def tag_search(original_action: Action, context: dict[str, Any], data_dict: dict
     visible = visible_tags(context, data_dict.get("vocabulary_id"))
     results = [t for t in found["results"] if _name(t) in visible]
     return {**found, "results": results, "count": found["count"] - (len(found["results"]) - len(results))}
-
-
-@tk.chained_action
-@tk.side_effect_free
-def tag_autocomplete(original_action: Action, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
-    return _visible_only(original_action, context, data_dict)
 
 
 @tk.chained_action
@@ -126,3 +116,7 @@ def member_list(next_auth: Callable[..., Any], context: dict[str, Any], data_dic
     if not may_see_members(context, data_dict.get("id")):
         return {"success": False, "msg": tk._("Hanya anggota organisasi ini yang dapat melihat daftar anggotanya")}
     return next_auth(context, data_dict)
+
+
+#: ``tag_list`` and ``tag_autocomplete`` answer lists of tag names: filtered the same way.
+tag_list = tag_autocomplete = visible_tags_only
