@@ -72,10 +72,8 @@ def test_upload_preview_publish_in_chromium(server: str, browser: Any, login: An
     assert sum(sources) == float(pkg["total_pendapatan"])
     assert pkg["nomor_peraturan"] == "3 Tahun 2024"
 
-    # The notice board prints on A4 (the @page rule), charts included.
+    # The notice board is reachable from the dataset page (its print is tested in
+    # test_apbdes_poster.py).
     page.goto(f"{server}/apbg/{NAME}/papan-informasi")
-    page.wait_for_selector(".apbdes-board canvas[data-rendered=true]")
-    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-    boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf))
-    assert boxes and all(abs(float(w) - 595.9) < 2 and abs(float(h) - 842.9) < 2 for w, h in boxes), boxes
+    assert page.locator("#apbdes-board-bidang .board-bar").count() == 5
     assert errors == []

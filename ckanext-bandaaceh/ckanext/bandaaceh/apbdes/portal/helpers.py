@@ -14,13 +14,14 @@ from .identity import tahap_label
 
 __all__ = [
     "bandaaceh_rupiah", "bandaaceh_percent", "bandaaceh_apbdes_tahap_label", "bandaaceh_apbdes_headline",
-    "bandaaceh_apbdes_charts", "bandaaceh_apbdes_bidang", "bandaaceh_apbdes_sumber_dana", "bandaaceh_apbdes_minus",
+    "bandaaceh_apbdes_charts", "bandaaceh_apbdes_bidang", "as_decimal", "bandaaceh_apbdes_sumber_dana", "bandaaceh_apbdes_minus",
 ]
 
 BIDANG = ("01", "02", "03", "04", "05")
 
 
-def _dec(value: Any) -> Decimal | None:
+def as_decimal(value: Any) -> Decimal | None:
+    """A stored amount as a Decimal; empty or not a number -> None."""
     if value in (None, ""):
         return None
     try:
@@ -31,12 +32,12 @@ def _dec(value: Any) -> Decimal | None:
 
 def bandaaceh_rupiah(value: Any) -> str:
     """``1500000`` -> ``Rp 1.500.000``; empty -> ``-``."""
-    return apbdes.format_rupiah(_dec(value))
+    return apbdes.format_rupiah(as_decimal(value))
 
 
 def bandaaceh_percent(value: Any) -> str:
     """``98.5`` -> ``98,5%``; empty -> ``-``."""
-    d = _dec(value)
+    d = as_decimal(value)
     if d is None:
         return "-"
     return f"{d.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
@@ -45,7 +46,7 @@ def bandaaceh_percent(value: Any) -> str:
 def bandaaceh_apbdes_minus(a: Any, b: Any) -> str:
     """``a - b`` of two stored amounts as a plain decimal (e.g. the amount before a change:
     after minus change); empty when either is unknown."""
-    x, y = _dec(a), _dec(b)
+    x, y = as_decimal(a), as_decimal(b)
     return "" if x is None or y is None else apbdes.format_amount(x - y)
 
 
@@ -69,7 +70,7 @@ def bandaaceh_apbdes_sumber_dana(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     names = portal_reference().sumber_dana
     rows = [{"kode": k, "nama": names.get(k) or (tk._("Lain-lain") if k == "LAIN" else k), "jumlah": v}
             for k, v in data.items()]
-    return sorted(rows, key=lambda r: _dec(r["jumlah"]) or 0, reverse=True)
+    return sorted(rows, key=lambda r: as_decimal(r["jumlah"]) or 0, reverse=True)
 
 
 def bandaaceh_apbdes_headline(pkg: dict[str, Any]) -> list[dict[str, Any]]:
@@ -89,7 +90,7 @@ def bandaaceh_apbdes_headline(pkg: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _num(value: Any) -> float:
-    d = _dec(value)
+    d = as_decimal(value)
     return float(d) if d is not None else 0.0
 
 
@@ -111,7 +112,7 @@ def bandaaceh_apbdes_charts(pkg: dict[str, Any]) -> dict[str, str]:
         "bidang": {
             "type": "bar",
             "indexAxis": "y",
-            "data": {"labels": [f"{tk._('Bidang')} {code}" for code, _name in bandaaceh_apbdes_bidang()],
+            "data": {"labels": [name for _code, name in bandaaceh_apbdes_bidang()],
                      "datasets": [{"label": tk._("Belanja"),
                                    "data": [_num(pkg.get(f"belanja_bidang_{b}")) for b in BIDANG],
                                    "backgroundColor": "#2a6fdb"}]},

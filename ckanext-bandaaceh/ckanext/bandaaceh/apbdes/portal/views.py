@@ -19,6 +19,7 @@ from ckanext.bandaaceh import apbdes
 from ckanext.bandaaceh.site import all_organisations, portal_reference, validation_messages
 
 from . import staging
+from .board import board_context
 from .identity import DATASET_TYPE
 from .transparency import transparency_csv as year_csv
 
@@ -158,7 +159,7 @@ def board(id: str) -> Any:
         return tk.abort(404, _("Dataset ini bukan APBG"))
     size = "A3" if tk.request.args.get("ukuran", "").lower() == "a3" else "A4"
     return tk.render("apbdes/board.html", {"pkg": pkg, "pkg_dict": pkg, "paper": size,
-                                           "dataset_type": DATASET_TYPE})
+                                           "board": board_context(pkg, size), "dataset_type": DATASET_TYPE})
 
 
 def _transparency_args() -> dict[str, Any]:
