@@ -58,7 +58,6 @@ def values(ini: Path, listen: str, server_name: str | None, upstreams: list[str]
         "@USER@": user,
         "@SOLR_PORT@": str(urlsplit(opts.get("solr_url", "http://127.0.0.1:8983")).port or 8983),
         "@CACHE@": cache,
-        "@CKAN_SCHEMA_XML@": str(ckan_dir / "config" / "solr" / "schema.xml"),
     }
 
 
