@@ -30,6 +30,7 @@ setup(
         "charset-normalizer>=3",
         "olefile>=0.46",
         "holidays>=0.60",
+        "msgspec",  # also a CKAN 2.12 requirement (its DataStore uses it)
     ],
     entry_points={
         "ckan.plugins": [

@@ -2,7 +2,7 @@
 """Render the deployment files of deploy/ (nginx site, systemd units) for one server.
 
     .venv/bin/python deploy/render.py --ini /etc/ckan/ckan.ini --out /tmp/bandaaceh-deploy \\
-        [--listen 80] [--server-name data.bandaacehkota.go.id] [--upstream 127.0.0.1:5000] \\
+        [--listen 80] [--server-name data.bandaacehkota.go.id] [--upstream 127.0.0.1:5000 ...] \\
         [--user ckan] [--cache /var/lib/bandaaceh/cache]
 
 Writes ``OUT/nginx/bandaaceh.conf`` and ``OUT/systemd/*.service|*.timer`` from the ``*.in``
@@ -10,7 +10,9 @@ templates beside this file, filling in the paths of this checkout and of its vir
 Python running this script), and from the ini file: the upload limit (``MAX_CONTENT_LENGTH``,
 which becomes nginx's ``client_max_body_size``), the static file folders (``ckan.storage_path``
 / ``ckan.webassets.path``) and the server name (``ckan.site_url``), with CKAN's ``CKAN_*``
-environment overrides applied (deploy/ckanconfig.py). README "Production" says
+environment overrides applied (deploy/ckanconfig.py). Each ``--upstream`` (repeat it, or
+separate by commas) becomes one ``server`` of nginx's ``upstream``: round robin over web
+processes on this or other machines (README "Scaling out"). README "Production" says
 where the files go. tests/deploy/test_nginx.py renders the site onto a loopback port.
 """
 from __future__ import annotations
@@ -30,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 
-def values(ini: Path, listen: str, server_name: str | None, upstream: str, user: str,
+def values(ini: Path, listen: str, server_name: str | None, upstreams: list[str], user: str,
            cache: str) -> dict[str, str]:
     """The placeholders of the templates and what they become."""
     opts = ckanconfig.load(ini)
@@ -45,7 +47,7 @@ def values(ini: Path, listen: str, server_name: str | None, upstream: str, user:
     return {
         "@LISTEN@": listen,
         "@SERVER_NAME@": server_name or urlsplit(opts.get("ckan.site_url", "")).hostname or "_",
-        "@UPSTREAM@": upstream,
+        "@UPSTREAM_SERVERS@": "\n    ".join(f"server {u};" for u in upstreams),
         "@MAX_BODY@": str(int(max_body)),
         "@CKAN_PUBLIC@": str(ckan_dir / "public"),
         "@WEBASSETS_PARENT@": str(Path(webassets).parent),
@@ -56,7 +58,6 @@ def values(ini: Path, listen: str, server_name: str | None, upstream: str, user:
         "@USER@": user,
         "@SOLR_PORT@": str(urlsplit(opts.get("solr_url", "http://127.0.0.1:8983")).port or 8983),
         "@CACHE@": cache,
-        "@CKAN_SCHEMA_XML@": str(ckan_dir / "config" / "solr" / "schema.xml"),
     }
 
 
@@ -80,11 +81,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--listen", default="80")
     parser.add_argument("--server-name")
-    parser.add_argument("--upstream", default="127.0.0.1:5000")
+    parser.add_argument("--upstream", action="append", metavar="HOST:PORT",
+                        help="a web process (gunicorn) nginx proxies to; repeat for several")
     parser.add_argument("--user", default="ckan")
     parser.add_argument("--cache", default="/var/lib/bandaaceh/cache")
     args = parser.parse_args()
-    mapping = values(args.ini.resolve(), args.listen, args.server_name, args.upstream, args.user,
+    upstreams = [u for arg in args.upstream or ["127.0.0.1:5000"] for u in arg.split(",") if u]
+    mapping = values(args.ini.resolve(), args.listen, args.server_name, upstreams, args.user,
                      args.cache)
     for path in render(args.out, mapping):
         print(path)

@@ -35,8 +35,7 @@ case "${1:-}" in
   start)
     start_postgres
     start_redis
-    CKAN_SCHEMA_XML="$("$PYTHON" -c 'import ckan,os;print(os.path.join(os.path.dirname(ckan.__file__),"config","solr","schema.xml"))')" \
-      "$REPO/scripts/solr.sh" start
+    "$REPO/scripts/solr.sh" start
     ;;
   stop)
     "$REPO/scripts/solr.sh" stop || true

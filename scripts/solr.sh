@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Local Apache Solr 9.10.1 for CKAN (ckanext-bandaaceh): a real Solr (Jetty +
 # solr-core from Maven Central), with two cores, `ckan` and `ckan_test`, using
-# CKAN's own schema.xml. See scripts/solr/README.md.
+# config/solr/ (our copy of CKAN's schema.xml with Indonesian analysis, its word
+# lists, solrconfig.xml). See scripts/solr/README.md.
 #
 #   scripts/solr.sh start|stop|restart|status|foreground|build
 #   SOLR_MODE=cloud scripts/solr.sh ... | node-stop PORT | node-start PORT
 #
 # Env: SOLR_PORT (8983), BANDAACEH_CACHE (~/.cache/bandaaceh), SOLR_HOME
-# ($BANDAACEH_CACHE/solr-home), CKAN_SCHEMA_XML, PYTHON (python3), SOLR_HEAP
+# ($BANDAACEH_CACHE/solr-home), PYTHON (python3), SOLR_HEAP
 # (512m), SOLR_JAVA_OPTS, SOLR_START_TIMEOUT (180 s).
 # SOLR_MODE=cloud: a SolrCloud (embedded ZooKeeper on SOLR_ZK_PORT (9984), one
 # node per port of SOLR_CLOUD_PORTS (8984,8985), collections ckan and ckan_test
@@ -17,7 +18,10 @@ set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
 SRC_DIR=$SCRIPT_DIR/solr
-SOLRCONFIG_XML=$REPO_DIR/config/solr/solrconfig.xml
+CONF_SRC=$REPO_DIR/config/solr
+SOLRCONFIG_XML=$CONF_SRC/solrconfig.xml
+# what every core's conf/ holds, copied from config/solr/ (schema.xml names the word lists)
+CONF_FILES=(schema.xml solrconfig.xml synonyms.txt stopwords_id.txt protwords.txt)
 
 SOLR_VERSION=9.10.1
 SOLR_PORT=${SOLR_PORT:-8983}
@@ -139,28 +143,6 @@ build_cloud() {
 
 # ------------------------------------------------------------ solr home ----
 
-find_schema() {
-  if [[ -n ${CKAN_SCHEMA_XML:-} ]]; then
-    [[ -f $CKAN_SCHEMA_XML ]] || die "CKAN_SCHEMA_XML=$CKAN_SCHEMA_XML does not exist"
-    echo "$CKAN_SCHEMA_XML"
-    return
-  fi
-  local ckan_dir
-  if ckan_dir=$("$PYTHON" -c 'import ckan,os;print(os.path.dirname(ckan.__file__))' 2>/dev/null) \
-     && [[ -f $ckan_dir/config/solr/schema.xml ]]; then
-    echo "$ckan_dir/config/solr/schema.xml"
-    return
-  fi
-  if [[ -f $SOLR_HOME/${CORES[0]}/conf/schema.xml ]]; then
-    say "warning: ckan is not importable with $PYTHON and CKAN_SCHEMA_XML is unset;" \
-        "keeping the schema.xml already in $SOLR_HOME"
-    echo "$SOLR_HOME/${CORES[0]}/conf/schema.xml"
-    return
-  fi
-  die "cannot find CKAN's schema.xml: set CKAN_SCHEMA_XML=/path/to/ckan/config/solr/schema.xml" \
-      "or PYTHON=/path/to/venv/bin/python (a Python where 'import ckan' works)"
-}
-
 # install SRC DEST: copy when different; returns 0 if DEST changed.
 install_file() {
   if [[ -f $2 ]] && cmp -s "$1" "$2"; then return 1; fi
@@ -168,24 +150,25 @@ install_file() {
   return 0
 }
 
-# Create or refresh the Solr home and its cores. Sets CHANGED_CORES to the
-# existing cores whose conf/ changed (they need a RELOAD if Solr is running).
+# Create or refresh the Solr home and its cores: conf/ of each core is a copy of
+# config/solr/. Sets CHANGED_CORES to the existing cores whose conf/ changed (they
+# need a RELOAD if Solr is running); a core whose analysis changed also gets a
+# `reindex-needed` file (its index was built with the old analysis; scripts/ckan-setup.sh
+# portal rebuilds the portal's index and removes it).
 CHANGED_CORES=()
 sync_home() {
-  local schema core conf changed
-  schema=$(find_schema)
+  local core conf changed name
+  for name in "${CONF_FILES[@]}"; do
+    [[ -f $CONF_SRC/$name ]] || die "missing $CONF_SRC/$name"
+  done
+  mkdir -p "$SOLR_HOME" "$LOG_DIR"
+  install_file "$SRC_DIR/log4j2.xml" "$SOLR_HOME/log4j2.xml" || true
   if [[ $SOLR_MODE == cloud ]]; then
-    [[ -f $SOLRCONFIG_XML ]] || die "missing $SOLRCONFIG_XML"
-    mkdir -p "$SOLR_HOME" "$LOG_DIR"
-    install_file "$SRC_DIR/log4j2.xml" "$SOLR_HOME/log4j2.xml" || true
-    "$PYTHON" "$CLOUD_DIR/configset.py" "$schema" "$SOLRCONFIG_XML" "$CONFIGSET_DIR" \
+    "$PYTHON" "$CLOUD_DIR/configset.py" "$CONF_SRC" "$CONFIGSET_DIR" "${CONF_FILES[@]}" \
       || die "could not write the SolrCloud configset into $CONFIGSET_DIR"
     return
   fi
-  [[ -f $SOLRCONFIG_XML ]] || die "missing $SOLRCONFIG_XML"
-  mkdir -p "$SOLR_HOME" "$LOG_DIR"
   install_file "$SRC_DIR/solr.xml" "$SOLR_HOME/solr.xml" || true
-  install_file "$SRC_DIR/log4j2.xml" "$SOLR_HOME/log4j2.xml" || true
   CHANGED_CORES=()
   for core in "${CORES[@]}"; do
     conf=$SOLR_HOME/$core/conf
@@ -194,12 +177,14 @@ sync_home() {
     if [[ ! -f $SOLR_HOME/$core/core.properties ]]; then
       printf 'name=%s\nconfig=solrconfig.xml\nschema=schema.xml\ndataDir=data\n' "$core" \
         >"$SOLR_HOME/$core/core.properties"
+    elif ! cmp -s "$CONF_SRC/schema.xml" "$conf/schema.xml" \
+         || ! cmp -s "$CONF_SRC/stopwords_id.txt" "$conf/stopwords_id.txt" \
+         || ! cmp -s "$CONF_SRC/protwords.txt" "$conf/protwords.txt"; then
+      : >"$SOLR_HOME/$core/reindex-needed"   # index-time analysis changed (synonyms are query-time)
     fi
-    # the schema's analyzers refer to these word lists; empty = no synonyms
-    [[ -f $conf/synonyms.txt ]] || : >"$conf/synonyms.txt"
-    [[ -f $conf/protwords.txt ]] || : >"$conf/protwords.txt"
-    if [[ $schema != "$conf/schema.xml" ]] && install_file "$schema" "$conf/schema.xml"; then changed=1; fi
-    if install_file "$SOLRCONFIG_XML" "$conf/solrconfig.xml"; then changed=1; fi
+    for name in "${CONF_FILES[@]}"; do
+      if install_file "$CONF_SRC/$name" "$conf/$name"; then changed=1; fi
+    done
     if ((changed)); then CHANGED_CORES+=("$core"); fi
   done
 }

@@ -1,9 +1,12 @@
-"""The nginx site of deploy/ (issue 10 item 5): Debian's nginx with deploy/nginx/bandaaceh.conf.in,
-rendered by deploy/render.py onto a high loopback port, in front of the portal's gunicorn on the
-test configuration. A page, a static asset and a file upload go through it."""
+"""The nginx site of deploy/ (issue 10 items 5 and 8): Debian's nginx with
+deploy/nginx/bandaaceh.conf.in, rendered by deploy/render.py onto a high loopback port, in front
+of the portal's gunicorn on the test configuration. A page, a static asset and a file upload go
+through it; with two gunicorn processes in the upstream (round robin, no sticky sessions) a
+login and the budget upload -> preview -> publish flow cross both."""
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import subprocess
 import sys
@@ -13,9 +16,13 @@ from typing import Any, Callable, Iterator
 import pytest
 import requests
 
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from .conftest import REPO, child_ini, free_port, stop, wait_for
+
+BUDGET = REPO / "tests" / "fixtures" / "apbdes" / "penjabaran.xlsx"
+PASSWORD = "Rahasia-Gampong-2025"
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 LIMIT = 300_000  # MAX_CONTENT_LENGTH of this test, so also nginx's client_max_body_size
@@ -37,7 +44,9 @@ events {{ worker_connections 128; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log {d}/access.log;
+    # which web process answered each proxied request ("-" for files nginx served itself)
+    log_format upstreams '$request_method $request_uri $status $upstream_addr';
+    access_log {d}/access.log upstreams;
     client_body_temp_path {d}/body;
     proxy_temp_path {d}/proxy;
     fastcgi_temp_path {d}/fastcgi;
@@ -48,29 +57,56 @@ http {{
 """
 
 
+class Site:
+    """nginx with the rendered site in front of ``backends`` gunicorn processes."""
+
+    def __init__(self, url: str, rendered: Path, log_dir: Path, backends: list[str]) -> None:
+        self.url, self.rendered, self.log_dir, self.backends = url, rendered, log_dir, backends
+
+    def upstreams(self) -> list[tuple[str, str, str]]:
+        """(method, path, web process) of every request nginx proxied so far, in order."""
+        lines = (self.log_dir / "access.log").read_text().splitlines()
+        return [(m, uri, addr) for m, uri, _status, addr in (line.split(" ") for line in lines)
+                if addr != "-"]
+
+
 @pytest.fixture
-def site(tmp_path: Path, test_ini: Path, gunicorn: Callable[..., str]) -> Iterator[tuple[str, Path]]:
-    """nginx with the rendered site on a free loopback port; yields (its URL, its folder)."""
-    ini = child_ini(tmp_path, test_ini, MAX_CONTENT_LENGTH=str(LIMIT))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    upstream = gunicorn(ini, CKAN_SITE_URL=url).removeprefix("http://")
-    out = tmp_path / "rendered"
-    subprocess.run([sys.executable, str(REPO / "deploy" / "render.py"), "--ini", str(ini),
-                    "--out", str(out), "--listen", f"127.0.0.1:{port}", "--upstream", upstream],
-                   check=True, capture_output=True)
-    nginx_dir = tmp_path / "nginx"
-    nginx_dir.mkdir()
-    conf = nginx_dir / "nginx.conf"
-    conf.write_text(MAIN_CONF.format(d=nginx_dir, site=out / "nginx" / "bandaaceh.conf"))
-    log = nginx_dir / "error.log"
-    proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(nginx_dir)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+def start_site(tmp_path: Path, test_ini: Path, gunicorn: Callable[..., str]) -> Iterator[Callable[[int], Site]]:
+    """Start nginx with the rendered site on a free loopback port in front of N gunicorns."""
+    procs: list[subprocess.Popen] = []
+
+    def start(backends: int) -> Site:
+        ini = child_ini(tmp_path, test_ini, MAX_CONTENT_LENGTH=str(LIMIT))
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        upstreams = [gunicorn(ini, CKAN_SITE_URL=url).removeprefix("http://") for _ in range(backends)]
+        out = tmp_path / "rendered"
+        subprocess.run([sys.executable, str(REPO / "deploy" / "render.py"), "--ini", str(ini),
+                        "--out", str(out), "--listen", f"127.0.0.1:{port}",
+                        *(arg for u in upstreams for arg in ("--upstream", u))],
+                       check=True, capture_output=True)
+        nginx_dir = tmp_path / "nginx"
+        nginx_dir.mkdir()
+        conf = nginx_dir / "nginx.conf"
+        conf.write_text(MAIN_CONF.format(d=nginx_dir, site=out / "nginx" / "bandaaceh.conf"))
+        proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(nginx_dir)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        procs.append(proc)
+        wait_for(f"{url}/api/3/action/status_show", proc, nginx_dir / "error.log", seconds=30)
+        return Site(url, out, nginx_dir, upstreams)
+
     try:
-        wait_for(f"{url}/api/3/action/status_show", proc, log, seconds=30)
-        yield url, out
+        yield start
     finally:
-        stop(proc)
+        for proc in procs:
+            stop(proc)
+
+
+@pytest.fixture
+def site(start_site: Callable[[int], Site]) -> tuple[str, Path]:
+    """nginx in front of one gunicorn; (its URL, the rendered files' folder)."""
+    one = start_site(1)
+    return one.url, one.rendered
 
 
 @pytest.fixture
@@ -122,3 +158,59 @@ def test_upload_through_nginx(site: tuple[str, Path], dataset: Any) -> None:
                             files={"upload": ("besar.csv", b"x" * (LIMIT + 1), "text/csv")})
     assert too_big.status_code == 413
     assert too_big.headers["Server"] == "nginx"  # refused by nginx, never reached CKAN
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_login_and_upload_flow_cross_two_web_processes(start_site: Callable[[int], Site],
+                                                       gampong_org: Any) -> None:
+    """Round robin without stickiness: every step of a logged-in budget upload lands on the other
+    process than the step before, and the flow still works, because the login and its CSRF token
+    live in cookies signed with the shared SECRET_KEY and the staged file in the shared
+    ckan.storage_path (README "Scaling out")."""
+    user = factories.User(password=PASSWORD)
+    org = gampong_org(kode_wilayah="11.71.01.2001", users=[{"name": user["name"], "capacity": "editor"}])
+    pair = start_site(2)
+    url = pair.url
+    browser = requests.Session()
+
+    def step(method: str, path: str, **kw: Any) -> requests.Response:
+        resp = browser.request(method, url + path, allow_redirects=False, timeout=120, **kw)
+        assert resp.status_code in (200, 302), (method, path, resp.status_code, resp.text[:500])
+        return resp
+
+    login_form = step("GET", "/user/login")
+    resp = step("POST", "/user/login", data={"login": user["name"], "password": PASSWORD,
+                                             "_csrf_token": _csrf(login_form.text)})
+    assert resp.status_code == 302 and "/user/login" not in resp.headers["Location"]  # a failed login is 200
+    dashboard = step("GET", "/dashboard/datasets")
+    assert dashboard.status_code == 200 and user["name"] in dashboard.text  # logged in on the other process
+
+    upload_form = step("GET", "/apbg/unggah")
+    assert org["name"] in upload_form.text
+    staged = step("POST", "/apbg/unggah", data={"gampong": org["name"], "tahun": "2025", "tahap": "murni",
+                                                "_csrf_token": _csrf(upload_form.text)},
+                  files={"upload": (BUDGET.name, BUDGET.read_bytes())})
+    assert staged.status_code == 302
+    preview_path = staged.headers["Location"].removeprefix(url)
+    assert preview_path.startswith("/apbg/unggah/")
+    preview = step("GET", preview_path)
+    assert 'id="apbdes-publish"' in preview.text and "Rp 1.763.529.770" in preview.text
+    published = step("POST", preview_path, data={"terbitkan": "1", "_csrf_token": _csrf(preview.text)})
+    assert published.status_code == 302 and "/apbg-kampung-baru-2025-murni" in published.headers["Location"]
+
+    pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": "apbg-kampung-baru-2025-murni"})
+    assert pkg["owner_org"] == org["id"]
+
+    proxied = pair.upstreams()
+    steps = [(m, path) for m, path, _ in proxied]
+    assert steps[-7:] == [("GET", "/user/login"), ("POST", "/user/login"), ("GET", "/dashboard/datasets"),
+                          ("GET", "/apbg/unggah"), ("POST", "/apbg/unggah"), ("GET", preview_path),
+                          ("POST", preview_path)]
+    served_by = [addr for _, _, addr in proxied[-7:]]
+    assert set(served_by) == set(pair.backends)
+    # each request on the other process than the one before: login -> dashboard,
+    # upload -> preview -> publish all crossed
+    assert all(a != b for a, b in zip(served_by, served_by[1:])), list(zip(steps[-7:], served_by))

@@ -74,8 +74,69 @@ class ThreadSafePostgresqlBackend(postgres.DatastorePostgresqlBackend):
 
     def resource_fields(self, id: str, include_meta: bool = True,
                         include_fields_schema: bool = True) -> dict[str, Any]:
+        """What ``datastore_info`` returns: CKAN's queries, each result read inside one
+        ``with engine.connect()`` block (CKAN's own version reads seven of them after it)."""
         self._ensure_types()
-        return super().resource_fields(id, include_meta, include_fields_schema)
+        info: dict[str, Any] = {"fields": []}
+        with self._get_read_engine().connect() as conn:
+            if include_meta:
+                info["meta"] = _table_meta(conn, id)
+            fields = postgres._result_fields(postgres._get_fields_types(conn, id),
+                                             postgres._get_field_info(conn, id), None)
+            schema = _column_schema(conn, id) if include_fields_schema else None
+        info["fields"] = [f for f in fields if not f["id"].startswith("_")]
+        if schema is not None:
+            for field in info["fields"]:
+                field["schema"] = schema[field["id"]]
+        return info
+
+
+_META_SQL = {
+    "count": "SELECT count(_id) FROM {table}",
+    "table_type": "SELECT table_type FROM information_schema.tables WHERE table_name = :id",
+    "matview": "SELECT count(*) FROM pg_matviews WHERE matviewname = :id",
+    "size": "SELECT pg_relation_size(:id)",
+    "db_size": "SELECT pg_database_size(current_database())",
+    "idx_size": "SELECT pg_indexes_size(:id)",
+}
+
+_COLUMN_SCHEMA_SQL = sa.text("""
+    SELECT f.attname AS column_name,
+           pg_catalog.format_type(f.atttypid, f.atttypmod) AS native_type,
+           f.attnotnull AS notnull,
+           i.relname AS index_name,
+           i.oid IS NOT NULL AND i.oid <> 0 AS is_index,
+           coalesce(p.contype IN ('u', 'p'), false) AS uniquekey
+    FROM pg_attribute f
+    JOIN pg_class c ON c.oid = f.attrelid
+    LEFT JOIN pg_constraint p ON p.conrelid = c.oid AND f.attnum = ANY (p.conkey)
+    LEFT JOIN pg_index ix ON f.attnum = ANY (ix.indkey) AND c.oid = ix.indrelid
+    LEFT JOIN pg_class i ON ix.indexrelid = i.oid
+    WHERE c.relkind = 'r' AND c.relname = :id AND f.attnum > 0
+    ORDER BY f.attnum""")
+
+
+def _table_meta(conn: sa.engine.Connection, id: str) -> dict[str, Any]:
+    """``meta`` of ``datastore_info`` (row count, table type, sizes, aliases), on ``conn``."""
+    def one(key: str) -> Any:
+        sql = _META_SQL[key].format(table=postgres.identifier(id))
+        return conn.execute(sa.text(sql), {"id": id}).scalar_one()
+
+    meta: dict[str, Any] = {"id": id, "count": one("count"), "table_type": one("table_type")}
+    if one("matview"):  # materialised views show as BASE TABLE in information_schema
+        meta["table_type"] = "MATERIALIZED VIEW"
+    meta.update(size=one("size"), db_size=one("db_size"), idx_size=one("idx_size"))
+    aliases = conn.execute(sa.text('SELECT name FROM "_table_metadata" WHERE alias_of = :id'), {"id": id})
+    meta["aliases"] = [name for (name,) in aliases.all()]
+    return meta
+
+
+def _column_schema(conn: sa.engine.Connection, id: str) -> dict[str, dict[str, Any]]:
+    """``schema`` of each column (native type, not null, index, unique), on ``conn``."""
+    rows = conn.execute(_COLUMN_SCHEMA_SQL, {"id": id}).mappings().all()
+    return {row["column_name"]: {k: row[k] for k in ("native_type", "notnull", "index_name",
+                                                     "is_index", "uniquekey")}
+            for row in rows if not row["column_name"].startswith("_")}
 
 
 class DatastoreBackendPlugin(p.SingletonPlugin):

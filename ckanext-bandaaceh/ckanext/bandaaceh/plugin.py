@@ -48,6 +48,10 @@ class BandaAcehPlugin(p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "bandaaceh")
+        # free-text searches use edismax local parameters (satudata/search.py text_search)
+        parsers = tk.aslist(config.get("ckan.search.solr_allowed_query_parsers") or [])
+        if satudata_search.EDISMAX_PARSER not in parsers:
+            config["ckan.search.solr_allowed_query_parsers"] = parsers + [satudata_search.EDISMAX_PARSER]
 
     # IMiddleware: called with the Flask app after CKAN registered its error handlers. Our forms
     # and write actions check CSRF tokens even where CKAN exempted them; Solr outages get a
@@ -84,6 +88,9 @@ class BandaAcehPlugin(p.SingletonPlugin):
         if pkg_dict.get("type") == APBDES_TYPE:
             return apbdes_search.index_dataset(pkg_dict)
         return satudata_search.index_dataset(pkg_dict)
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return satudata_search.text_search(search_params, tk.config["bandaaceh.search.mm"])
 
     # IPermissionLabels: the walidata and the pembina data read the private datasets awaiting them.
     _labels = SatuDataPermissionLabels()

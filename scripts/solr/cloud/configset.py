@@ -1,16 +1,17 @@
-"""Write the SolrCloud configset of ckanext-bandaaceh from the standalone one.
+"""Write the SolrCloud configset of ckanext-bandaaceh from the standalone cores' conf files.
 
-    python3 scripts/solr/cloud/configset.py CKAN_SCHEMA_XML SOLRCONFIG_XML OUT_DIR
+    python3 scripts/solr/cloud/configset.py CONF_SRC OUT_DIR FILE...
 
-SolrCloud needs an update log (peer sync and recovery of replicas) and a numeric ``_version_``
-field; CKAN's schema.xml declares ``_version_`` as a string and our standalone solrconfig.xml
-has no ``<updateLog>``. This makes exactly these two changes, each checked to apply once, so the
-configset follows the installed CKAN's schema.xml instead of a hand-kept copy:
+Copies each FILE of CONF_SRC (config/solr/: schema.xml, solrconfig.xml and the word lists) into
+OUT_DIR. The schema is the same file for both modes: our copy of CKAN's schema.xml already
+declares the numeric ``_version_`` SolrCloud needs (config/solr/schema.xml says what differs from
+CKAN's). The one change is that SolrCloud needs an update log (peer sync and recovery of
+replicas), which the standalone solrconfig.xml does not have:
 
-- schema.xml: ``<field name="_version_" type="string" .../>`` -> ``type="plong"``;
-- solrconfig.xml: ``<updateLog>`` (directory ``${solr.ulog.dir:}``) added to ``<updateHandler>``.
+- solrconfig.xml: ``<updateLog>`` (directory ``${solr.ulog.dir:}``) added to ``<updateHandler>``,
+  checked to apply once.
 
-Also writes the empty word lists the schema's analyzers refer to. Standard library only.
+Standard library only.
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ import sys
 from pathlib import Path
 from typing import Callable, Union
 
-VERSION_FIELD = re.compile(r'(<field\s+name="_version_"\s+type=")string(")')
 UPDATE_HANDLER = re.compile(r'(<updateHandler\s+class="solr\.DirectUpdateHandler2"\s*>)')
 UPDATE_LOG = """
     <!-- SolrCloud: replicas recover and stay in sync through the update log -->
@@ -37,31 +37,23 @@ def replace_once(pattern: re.Pattern[str], repl: Union[str, Callable[[re.Match[s
     return new
 
 
-def cloud_schema(schema: str) -> str:
-    """CKAN's schema.xml with a numeric ``_version_`` (the one change SolrCloud needs)."""
-    return replace_once(VERSION_FIELD, r"\1plong\2", schema, '_version_ field of type "string"')
-
-
 def cloud_solrconfig(solrconfig: str) -> str:
     """The standalone solrconfig.xml plus an update log."""
     return replace_once(UPDATE_HANDLER, lambda m: m.group(1) + UPDATE_LOG, solrconfig,
                         "<updateHandler class=\"solr.DirectUpdateHandler2\">")
 
 
-def write_configset(schema_path: Path, solrconfig_path: Path, out: Path) -> None:
-    """Write the cloud configset (schema, solrconfig, word lists) into ``out``."""
+def write_configset(src: Path, out: Path, names: list[str]) -> None:
+    """Write the cloud configset (``names`` from ``src``, solrconfig.xml with an update log)."""
     out.mkdir(parents=True, exist_ok=True)
-    files = {
-        "schema.xml": cloud_schema(schema_path.read_text(encoding="utf-8")),
-        "solrconfig.xml": cloud_solrconfig(solrconfig_path.read_text(encoding="utf-8")),
-        "synonyms.txt": "",
-        "protwords.txt": "",
-    }
-    for name, text in files.items():
+    for name in names:
+        text = (src / name).read_text(encoding="utf-8")
+        if name == "solrconfig.xml":
+            text = cloud_solrconfig(text)
         (out / name).write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) < 4:
         raise SystemExit(__doc__)
-    write_configset(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+    write_configset(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:])
