@@ -34,4 +34,5 @@ def get_helpers() -> dict[str, Callable[..., Any]]:
         "bandaaceh_apbdes_bidang": apbdes_helpers.bandaaceh_apbdes_bidang,
         "bandaaceh_apbdes_sumber_dana": apbdes_helpers.bandaaceh_apbdes_sumber_dana,
         "bandaaceh_apbdes_minus": apbdes_helpers.bandaaceh_apbdes_minus,
+        "bandaaceh_apbdes_ranking_charts": apbdes_helpers.bandaaceh_apbdes_ranking_charts,
     }
