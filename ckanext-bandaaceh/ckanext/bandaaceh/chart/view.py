@@ -122,7 +122,7 @@ def chart_data(resource: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]
     return {"type": view.get("jenis_grafik") or "bar", "labels": labels,
             "datasets": [{"label": title(measure), "data": values}],
             "dimensi": title(dimension), "subtitle": subtitle,
-            "truncated": result.get("total", 0) > MAX_ROWS}
+            "truncated": result.get("total", 0) > MAX_ROWS, "rows_read": MAX_ROWS}
 
 
 def setup_template_variables(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
