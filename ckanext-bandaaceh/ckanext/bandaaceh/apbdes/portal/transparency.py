@@ -17,7 +17,8 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh import apbdes, reference
 from ckanext.bandaaceh.apbdes import fiscal
-from ckanext.bandaaceh.apbdes.penduduk import Penduduk, penduduk_for_year
+from ckanext.bandaaceh.apbdes.model import BIDANG_CODES
+from ckanext.bandaaceh.apbdes.penduduk import Penduduk, PendudukError, penduduk_for_year
 from ckanext.bandaaceh.site import portal_reference
 from ckanext.bandaaceh.spreadsheet import csv_cell
 
@@ -212,13 +213,12 @@ def _bidang_ranking(rows: list[dict[str, Any]], residents: Penduduk | None) -> l
     largest first (ties by name), with the amount per resident when known."""
     ref = portal_reference()
     out = []
-    for code in BIDANG:
+    for code in BIDANG_CODES:
         ranked = []
         for r in rows:
-            amount = _dec(r["anggaran"], f"belanja_bidang_{code}")
             if r["anggaran"] is None:
                 continue
-            amount = amount or Decimal(0)
+            amount = _dec(r["anggaran"], f"belanja_bidang_{code}") or Decimal(0)
             n = residents.jumlah.get(r["kode_wilayah"]) if residents else None
             ranked.append({"kode_wilayah": r["kode_wilayah"], "nama": r["nama"], "jumlah": _amount(amount),
                            "per_penduduk": _ratio(amount, n), "_sort": amount})
@@ -231,10 +231,6 @@ def _bidang_ranking(rows: list[dict[str, Any]], residents: Penduduk | None) -> l
     return out
 
 
-#: The bidang of the belanja classification (Permendagri 20/2018).
-BIDANG = ("01", "02", "03", "04", "05")
-
-
 def population(tahun: int) -> Penduduk | None:
     """The population table for ``tahun`` (``bandaaceh.penduduk_dir``, default
     ``<bandaaceh.config_dir>/penduduk``); None when none is configured. A malformed file is a
@@ -243,7 +239,7 @@ def population(tahun: int) -> Penduduk | None:
         tk.config.get("bandaaceh.config_dir") or str(reference.DEFAULT_CONFIG_DIR), "penduduk")
     try:
         return penduduk_for_year(folder, tahun)
-    except ValueError as exc:
+    except PendudukError as exc:
         raise tk.ValidationError({"penduduk": [str(exc)]}) from exc
 
 
