@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ckanext.bandaaceh.apbdes.portal import helpers as apbdes_helpers
+from ckanext.bandaaceh.chart import view as chart_view
 from ckanext.bandaaceh.organisations import helpers as org_helpers
 from ckanext.bandaaceh.satudata import helpers as satudata_helpers
 
@@ -34,4 +35,7 @@ def get_helpers() -> dict[str, Callable[..., Any]]:
         "bandaaceh_apbdes_bidang": apbdes_helpers.bandaaceh_apbdes_bidang,
         "bandaaceh_apbdes_sumber_dana": apbdes_helpers.bandaaceh_apbdes_sumber_dana,
         "bandaaceh_apbdes_minus": apbdes_helpers.bandaaceh_apbdes_minus,
+        "bandaaceh_apbdes_ranking_charts": apbdes_helpers.bandaaceh_apbdes_ranking_charts,
+        # charts of DataStore tables (resource view bandaaceh_chart)
+        "bandaaceh_chart_fields": chart_view.bandaaceh_chart_fields,
     }

@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.bandaaceh import cli, datastore, helpers, outage, views
 from ckanext.bandaaceh.apbdes.portal import search as apbdes_search
 from ckanext.bandaaceh.apbdes.portal.identity import DATASET_TYPE as APBDES_TYPE
+from ckanext.bandaaceh.chart import view as chart_view
 from ckanext.bandaaceh.logic import action, auth, validators
 from ckanext.bandaaceh.security import csrf
 from ckanext.bandaaceh.satudata import search as satudata_search
@@ -40,6 +41,7 @@ class BandaAcehPlugin(p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.ITranslation)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IResourceView, inherit=True)
     if HAS_XLOADER:
         p.implements(IXloader, inherit=True)
 
@@ -100,6 +102,22 @@ class BandaAcehPlugin(p.SingletonPlugin):
 
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
         return self._labels.get_user_dataset_labels(user_obj)
+
+    # IResourceView: the chart of a DataStore table (view type bandaaceh_chart, chart/view.py)
+    def info(self) -> dict[str, Any]:
+        return chart_view.info()
+
+    def can_view(self, data_dict: dict[str, Any]) -> bool:
+        return chart_view.can_view(data_dict)
+
+    def setup_template_variables(self, context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
+        return chart_view.setup_template_variables(context, data_dict)
+
+    def view_template(self, context: Any, data_dict: dict[str, Any]) -> str:
+        return chart_view.view_template(context, data_dict)
+
+    def form_template(self, context: Any, data_dict: dict[str, Any]) -> str:
+        return chart_view.form_template(context, data_dict)
 
     # IXloader: tables this extension loads with exact types are not re-guessed by xloader.
     def can_upload(self, resource_id: str) -> bool:

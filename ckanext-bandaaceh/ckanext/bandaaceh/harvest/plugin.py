@@ -43,6 +43,7 @@ from sqlalchemy import text as sql_text
 from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import datastore
+from ckanext.bandaaceh.chart import view as chart_view
 from ckanext.bandaaceh.satudata import logic as satudata
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError
 
@@ -52,7 +53,7 @@ from .config import ConfigError, Entry, Rules
 from .edits import HARVESTER_NAME, current_object, merged_dataset
 from .fetch import FetchError, FetchPolicy, fetch
 from .manifest import ManifestError, parse_manifest
-from .publish import ORIGINAL_KEY, PreparedFile, package_fields, prepare_file
+from .publish import LONG_SUFFIX, ORIGINAL_KEY, PreparedFile, PreparedTable, package_fields, prepare_file
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,13 @@ GOOGLE_BASE_DEFAULT = "https://docs.google.com/spreadsheets"
 
 
 # ---------------------------------------------------------------- configuration
+
+
+def _charted_keys(prepared: PreparedFile) -> dict[str, PreparedTable]:
+    """The tables of a file that get a chart, by key: each tidy (long) form, and each table
+    that has none (a wide table with a tidy form is charted through that form)."""
+    keys = {t.key for t in prepared.tables}
+    return {t.key: t for t in prepared.tables if t.key.endswith(LONG_SUFFIX) or t.key + LONG_SUFFIX not in keys}
 
 
 def fetch_policy(max_bytes: int | None = None) -> FetchPolicy:
@@ -498,12 +506,17 @@ class SpreadsheetHarvester(HarvesterBase):
                   for t in prepared.tables if t.key in reload}
         # all or nothing: the tables are built aside and replace the old ones with the update
         saved = datastore.publish(context, pkg, tables, create=draft)
+        charted = _charted_keys(prepared)
         for resource in saved["resources"]:
             if resource["id"] in tables:
                 # the table preview (datatables_view) needs the DataStore table: add it now,
                 # as xloader does after a load (existing views are kept)
                 tk.get_action("resource_create_default_resource_views")(self._context(), {
                     "resource": resource, "package": saved, "create_datastore_views": True})
+                table = charted.get(resource.get("harvest_key"))
+                if table is not None:  # and its chart, from the tidy form when there is one
+                    chart_view.ensure_default_view(self._context(), resource, table.fields, table.table.rows,
+                                                   tidy=table.key.endswith(LONG_SUFFIX))
         self._make_current(obj, saved["id"], prev)
         self._save_state(obj, entry, data, fetched, {"tables": len(prepared.tables), "format": prepared.format})
         if first:

@@ -24,9 +24,10 @@ from .export import csv_cell, format_value, to_csv
 from .numeric import NumberInfo, parse_number, parse_number_info
 from .reader import Sheet, Workbook, read_workbook
 from .tables import Column, Table, extract_tables
-from .tidy import tidy_table
+from .tidy import DIMENSION_COLUMNS, tidy_table
 
 __all__ = [
+    "DIMENSION_COLUMNS",
     "SpreadsheetError",
     "detect_format",
     "Sheet",

@@ -22,7 +22,7 @@ from decimal import Decimal
 from .statistics import MONTH_WORDS
 from .tables import Column, Table
 
-__all__ = ["tidy_table", "VALUE_COLUMN"]
+__all__ = ["tidy_table", "VALUE_COLUMN", "DIMENSION_COLUMNS"]
 
 #: Name of the value column of a tidy table.
 VALUE_COLUMN = "nilai"
@@ -34,6 +34,9 @@ _SEX = re.compile(r"^(?:laki\s*-?\s*laki|perempuan|pria|wanita|l|p|lk|pr|male|fe
 _PERIOD = re.compile(r"^(?:triwulan|semester|kuartal|tw\.?|smt\.?)\s*(?:[ivx]+|\d)$", re.IGNORECASE)
 _ID_HEADER = re.compile(r"^(?:tahun|year|bulan|month|triwulan|semester|periode|kode\b.*)$", re.IGNORECASE)
 _DIMENSIONS = (("tahun", _YEAR), ("bulan", _MONTH), ("jenis_kelamin", _SEX), ("periode", _PERIOD))
+_GENERIC = ("variabel", "kategori")
+#: Names of the columns a tidy table makes of the header levels (before ``nilai``).
+DIMENSION_COLUMNS: tuple[str, ...] = tuple(n for n, _rx in _DIMENSIONS) + _GENERIC
 
 
 def _has_dimension(column: Column) -> bool:
@@ -76,7 +79,7 @@ def tidy_table(table: Table) -> Table | None:
         levels = [[table.columns[j].name for j in values]]
     levels = [level for level in levels if any(level)]
     taken = {table.columns[j].name.lower() for j in ids} | {VALUE_COLUMN}
-    generic = ["variabel", "kategori"]
+    generic = list(_GENERIC)
     dims = [_dimension_name(level, taken, generic) for level in levels]
     numeric_dims = [d.startswith("tahun") for d in dims]
     dim_values = [

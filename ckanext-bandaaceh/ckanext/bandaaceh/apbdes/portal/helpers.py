@@ -15,7 +15,11 @@ from .identity import tahap_label
 __all__ = [
     "bandaaceh_rupiah", "bandaaceh_percent", "bandaaceh_apbdes_tahap_label", "bandaaceh_apbdes_headline",
     "bandaaceh_apbdes_charts", "bandaaceh_apbdes_bidang", "as_decimal", "bandaaceh_apbdes_sumber_dana", "bandaaceh_apbdes_minus",
+    "bandaaceh_apbdes_ranking_charts",
 ]
+
+#: Gampong shown in each ranking chart of /transparansi-apbg (the JSON has them all).
+RANKING_TOP = 10
 
 BIDANG = ("01", "02", "03", "04", "05")
 
@@ -134,3 +138,19 @@ def bandaaceh_apbdes_charts(pkg: dict[str, Any]) -> dict[str, str]:
             "title": tk._("Anggaran dan realisasi"),
         }
     return {k: json.dumps(v) if v else "" for k, v in out.items()}
+
+
+def bandaaceh_apbdes_ranking_charts(data: dict[str, Any]) -> list[dict[str, str]]:
+    """Chart.js configurations (JSON text) of the bidang rankings of ``apbdes_transparency``: per
+    bidang (named, not numbered) the :data:`RANKING_TOP` gampong with the largest belanja."""
+    out = []
+    for bidang in data.get("peringkat_bidang") or []:
+        top = [g for g in bidang["gampong"] if _num(g["jumlah"])][:RANKING_TOP]
+        if not top:
+            continue
+        cfg = {"type": "bar", "indexAxis": "y", "title": bidang["nama"],
+               "data": {"labels": [g["nama"] for g in top],
+                        "datasets": [{"label": tk._("Belanja"), "data": [_num(g["jumlah"]) for g in top],
+                                      "backgroundColor": "#2a6fdb"}]}}
+        out.append({"kode": bidang["kode"], "nama": bidang["nama"], "config": json.dumps(cfg)})
+    return out

@@ -48,7 +48,15 @@ def apbdes_import(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
 def apbdes_transparency(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """Every gampong of the city for one year: APBG published or missing, tahap, totals, realisation.
 
-    Read from the search index (dataset summaries), not from the files.
+    Read from the search index (dataset summaries), not from the files. Besides the totals, each
+    gampong, each kecamatan and the city (``angka``) carry the comparison figures: realisation %
+    (``persen_realisasi_belanja``/``_pendapatan``, realised against the budget in force), the change
+    from the previous year (``belanja_tahun_lalu``, ``selisih_belanja``, ``persen_perubahan_belanja``,
+    the same for pendapatan) and, with a population table, ``penduduk`` and
+    ``belanja_per_penduduk``/``pendapatan_per_penduduk``; a roll-up takes each ratio only over the
+    gampong that have both amounts. ``peringkat_bidang``: per bidang (code and name) every gampong
+    with a budget, largest belanja first. ``penduduk``: the population table used (``tahun``,
+    ``sumber``, ``contoh`` and its ``label`` "data contoh, bukan data resmi" for sample data), or null.
 
     :param tahun: fiscal year (default: the current year)
     :param kecamatan: kecamatan code or name (optional)

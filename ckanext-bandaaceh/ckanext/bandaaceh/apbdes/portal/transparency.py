@@ -7,18 +7,25 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterator
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh import apbdes, reference
+from ckanext.bandaaceh.apbdes import fiscal
+from ckanext.bandaaceh.apbdes.model import BIDANG_CODES
+from ckanext.bandaaceh.apbdes.penduduk import Penduduk, PendudukError, penduduk_for_year
 from ckanext.bandaaceh.site import portal_reference
+from ckanext.bandaaceh.spreadsheet import csv_cell
 
 from .identity import DATASET_TYPE, ROLE_FIELD, ROLE_LINES, TAHAP_KEYS, show_dataset, tahap_key
 
-__all__ = ["transparency", "transparency_csv"]
+__all__ = ["transparency", "transparency_csv", "fiscal_csv", "fiscal_datapackage", "fiscal_csv_name",
+           "population"]
 
 
 #: The version of a gampong's year that counts, per kind, most authoritative first: the revised
@@ -73,11 +80,10 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
         if entry is None:
             raise tk.ValidationError({"kecamatan": [tk._("Kecamatan '{value}' tidak dikenal").format(value=kecamatan)]})
         kec_filter = entry.kode
-    by_area: dict[str, list[dict[str, Any]]] = {}
-    for pkg in _published(tahun):
-        if tahap and pkg.get("tahap") != tahap:
-            continue
-        by_area.setdefault(pkg.get("kode_wilayah") or "", []).append(pkg)
+    by_area = _by_area(tahun, tahap)
+    previous = {kode: _latest(pkgs, BUDGET_VERSIONS) or _latest(pkgs, REALISASI_VERSIONS)
+                for kode, pkgs in _by_area(tahun - 1, tahap).items()}
+    residents = population(tahun)
 
     totals = {"gampong": 0, "terbit": 0, "belum": 0}
     groups = []
@@ -93,8 +99,17 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
             row_status = "terbit" if pkgs else "belum"
             if status and row_status != status:
                 continue
+            anggaran = budget_pkg or real_pkg
+            values = _Values(
+                belanja=_dec(anggaran, "total_belanja"), pendapatan=_dec(anggaran, "total_pendapatan"),
+                realisasi_belanja=_dec(real_pkg, "realisasi_belanja"),
+                realisasi_pendapatan=_dec(real_pkg, "realisasi_pendapatan"),
+                belanja_lalu=_dec(previous.get(g.kode), "total_belanja"),
+                pendapatan_lalu=_dec(previous.get(g.kode), "total_pendapatan"),
+                penduduk=residents.jumlah.get(g.kode) if residents else None)
             rows.append({
                 "kode_wilayah": g.kode, "nama": g.nama, "organisasi": reference.area_org_name(g),
+                "angka": _figures([values]), "_values": values,
                 "status": row_status,
                 "tahap_terbaru": tahap_key(latest["tahap"], latest.get("periode") or None) if latest else None,
                 "anggaran": _dataset_entry(budget_pkg or real_pkg) if (budget_pkg or real_pkg) else None,
@@ -109,14 +124,130 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
             groups.append({"kode": kec.kode, "nama": kec.nama, "gampong": rows,
                            "terbit": sum(1 for r in rows if r["status"] == "terbit"),
                            "total_belanja": _sum(r["anggaran"] and r["anggaran"]["total_belanja"] for r in rows),
-                           "total_pendapatan": _sum(r["anggaran"] and r["anggaran"]["total_pendapatan"] for r in rows)})
+                           "total_pendapatan": _sum(r["anggaran"] and r["anggaran"]["total_pendapatan"] for r in rows),
+                           "angka": _figures([r["_values"] for r in rows])})
+    every = [r for k in groups for r in k["gampong"]]
+    ranking = _bidang_ranking(every, residents)
+    city = _figures([r.pop("_values") for r in every])
     return {
         "tahun": tahun, "filter": {"kecamatan": kec_filter, "status": status, "tahap": tahap},
         "jumlah": totals,
         "total_pendapatan": _sum(k["total_pendapatan"] for k in groups),
         "total_belanja": _sum(k["total_belanja"] for k in groups),
+        "angka": city,
+        "tahun_sebelumnya": tahun - 1,
+        "penduduk": _population_info(residents),
+        "peringkat_bidang": ranking,
         "kecamatan": groups,
     }
+
+
+def _by_area(tahun: int, tahap: str | None) -> dict[str, list[dict[str, Any]]]:
+    by_area: dict[str, list[dict[str, Any]]] = {}
+    for pkg in _published(tahun):
+        if tahap and pkg.get("tahap") != tahap:
+            continue
+        by_area.setdefault(pkg.get("kode_wilayah") or "", []).append(pkg)
+    return by_area
+
+
+def _dec(entry: dict[str, Any] | None, key: str) -> Decimal | None:
+    value = (entry or {}).get(key)
+    return Decimal(str(value)) if value not in (None, "") else None
+
+
+_CENT = Decimal("0.01")
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else apbdes.format_amount(value.quantize(_CENT, ROUND_HALF_UP))
+
+
+def _ratio(part: Decimal | None, whole: Decimal | int | None, scale: int = 1) -> str | None:
+    """``part / whole * scale`` to two decimals (as text); None when either is unknown or whole is 0."""
+    if part is None or not whole:
+        return None
+    return _amount(part * scale / Decimal(whole))
+
+
+@dataclass(frozen=True)
+class _Values:
+    """The amounts of one gampong's year behind its comparison figures (None: not known)."""
+
+    belanja: Decimal | None = None
+    pendapatan: Decimal | None = None
+    realisasi_belanja: Decimal | None = None
+    realisasi_pendapatan: Decimal | None = None
+    belanja_lalu: Decimal | None = None
+    pendapatan_lalu: Decimal | None = None
+    penduduk: int | None = None
+
+
+def _figures(rows: list[_Values]) -> dict[str, Any]:
+    """Realisation %, change from the previous year and per-resident amounts of one gampong (a
+    list of one) or a roll-up. Each ratio is taken only over the gampong that have both of its
+    amounts: realisation % over those with a realisation, the change over those published in
+    both years, per resident over those with a population figure."""
+    def total(key: str, having: str | None = None) -> Decimal | None:
+        vals = [getattr(r, key) for r in rows if getattr(r, key) is not None
+                and (having is None or getattr(r, having) is not None)]
+        return sum(vals, Decimal(0)) if vals else None
+
+    out: dict[str, Any] = {k: _amount(total(k)) for k in ("belanja", "pendapatan", "realisasi_belanja",
+                                                             "realisasi_pendapatan")}
+    people = total("penduduk")
+    out["penduduk"] = int(people) if people is not None else None
+    for kind in ("belanja", "pendapatan"):
+        out[f"persen_realisasi_{kind}"] = _ratio(total(f"realisasi_{kind}", kind), total(kind, f"realisasi_{kind}"), 100)
+        now, before = total(kind, f"{kind}_lalu"), total(f"{kind}_lalu", kind)
+        change = now - before if now is not None and before is not None else None
+        out[f"{kind}_tahun_lalu"] = _amount(before)
+        out[f"selisih_{kind}"] = _amount(change)
+        out[f"persen_perubahan_{kind}"] = _ratio(change, before, 100)
+        out[f"{kind}_per_penduduk"] = _ratio(total(kind, "penduduk"), total("penduduk", kind))
+    return out
+
+
+def _bidang_ranking(rows: list[dict[str, Any]], residents: Penduduk | None) -> list[dict[str, Any]]:
+    """Per bidang (01-05, with its name): the city's belanja and every gampong with a budget,
+    largest first (ties by name), with the amount per resident when known."""
+    ref = portal_reference()
+    out = []
+    for code in BIDANG_CODES:
+        ranked = []
+        for r in rows:
+            if r["anggaran"] is None:
+                continue
+            amount = _dec(r["anggaran"], f"belanja_bidang_{code}") or Decimal(0)
+            n = residents.jumlah.get(r["kode_wilayah"]) if residents else None
+            ranked.append({"kode_wilayah": r["kode_wilayah"], "nama": r["nama"], "jumlah": _amount(amount),
+                           "per_penduduk": _ratio(amount, n), "_sort": amount})
+        ranked.sort(key=lambda x: (-x["_sort"], x["nama"]))
+        for rank, item in enumerate(ranked, start=1):
+            item["peringkat"] = rank
+            del item["_sort"]
+        out.append({"kode": code, "nama": ref.kegiatan[code].nama if code in ref.kegiatan else code,
+                    "jumlah": _sum(x["jumlah"] for x in ranked), "gampong": ranked})
+    return out
+
+
+def population(tahun: int) -> Penduduk | None:
+    """The population table for ``tahun`` (``bandaaceh.penduduk_dir``, default
+    ``<bandaaceh.config_dir>/penduduk``); None when none is configured. A malformed file is a
+    ``ValidationError`` naming file, line and column."""
+    folder = tk.config.get("bandaaceh.penduduk_dir") or os.path.join(
+        tk.config.get("bandaaceh.config_dir") or str(reference.DEFAULT_CONFIG_DIR), "penduduk")
+    try:
+        return penduduk_for_year(folder, tahun)
+    except PendudukError as exc:
+        raise tk.ValidationError({"penduduk": [str(exc)]}) from exc
+
+
+def _population_info(residents: Penduduk | None) -> dict[str, Any] | None:
+    if residents is None:
+        return None
+    return {"tahun": residents.tahun, "sumber": list(residents.sumber), "contoh": residents.contoh,
+            "label": residents.label, "jumlah": sum(residents.jumlah.values())}
 
 
 def _sum(values: Any) -> str:
@@ -141,22 +272,77 @@ def counted_versions(datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [d for d in chosen if d is not None]
 
 
-def transparency_csv(tahun: int, *, kecamatan: str | None = None, tahap: str | None = None) -> Iterator[str]:
-    """The canonical CSV of the published APBG lines of ``tahun`` (one header), read from the
-    DataStore: one version per gampong and tahap (:func:`counted_versions`), nothing counted twice.
-    Text cells a spreadsheet would run as formulas get a leading quote, as in every CSV download."""
+def _year_tables(tahun: int, kecamatan: str | None, tahap: str | None) -> Iterator[str]:
+    """The resource ids of the DataStore lines tables the year's CSV carries: one version per
+    gampong and tahap (:func:`counted_versions`), in kecamatan and gampong order."""
     data = transparency(tahun, kecamatan=kecamatan, status="terbit", tahap=tahap)
-    yield ",".join(apbdes.CSV_COLUMNS) + "\n"
-    limit = int(tk.config.get("ckan.datastore.search.rows_max") or 32000)
     for kec in data["kecamatan"]:
         for g in kec["gampong"]:
             for entry in counted_versions(g["dataset"]):
                 pkg = show_dataset(entry["name"])
                 res = next((r for r in (pkg or {}).get("resources", [])
                             if r.get(ROLE_FIELD) == ROLE_LINES and r.get("datastore_active")), None)
-                if res is None:
-                    continue
-                yield from _table_csv(res["id"], limit)
+                if res is not None:
+                    yield res["id"]
+
+
+def _rows_limit() -> int:
+    return int(tk.config.get("ckan.datastore.search.rows_max") or 32000)
+
+
+def transparency_csv(tahun: int, *, kecamatan: str | None = None, tahap: str | None = None) -> Iterator[str]:
+    """The canonical CSV of the published APBG lines of ``tahun`` (one header), read from the
+    DataStore: one version per gampong and tahap (:func:`counted_versions`), nothing counted twice.
+    Text cells a spreadsheet would run as formulas get a leading quote, as in every CSV download."""
+    tables = _year_tables(tahun, kecamatan, tahap)
+    yield ",".join(apbdes.CSV_COLUMNS) + "\n"
+    for resource_id in tables:
+        yield from _table_csv(resource_id, _rows_limit())
+
+
+def fiscal_csv_name(tahun: int) -> str:
+    """File name of the Fiscal Data Package's data file (next to its ``datapackage.json``)."""
+    return f"apbg-kota-banda-aceh-{tahun}-fiskal.csv"
+
+
+def fiscal_datapackage(tahun: int) -> dict[str, Any]:
+    """The ``datapackage.json`` of the year (Fiscal Data Package; see :mod:`apbdes.fiscal`)."""
+    return fiscal.datapackage(
+        tahun, fiscal_csv_name(tahun),
+        title=f"APBG seluruh gampong Kota Banda Aceh {tahun}",
+        homepage=tk.url_for("bandaaceh_apbdes.transparency", tahun=tahun, _external=True),
+        publisher=tk.config.get("bandaaceh.walidata") or "Pemerintah Kota Banda Aceh",
+        licence={"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                 "title": "Creative Commons Attribution 4.0"})
+
+
+def fiscal_csv(tahun: int) -> Iterator[str]:
+    """The Fiscal Data Package's CSV of ``tahun``: one row per amount (:func:`apbdes.fiscal.fiscal_rows`)
+    of the versions the year's CSV carries; text cells neutralised against formulas."""
+    tables = _year_tables(tahun, None, None)
+    ref = portal_reference()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fiscal.COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    yield out.getvalue()
+    search = tk.get_action("datastore_search")
+    for resource_id in tables:
+        info = search({"ignore_auth": True}, {"resource_id": resource_id, "limit": 0})
+        fields = [f["id"] for f in info.get("fields", []) if f["id"] in apbdes.CSV_COLUMNS]
+        offset, limit = 0, _rows_limit()
+        while True:
+            page = search({"ignore_auth": True}, {"resource_id": resource_id, "fields": fields, "sort": "_id",
+                                                  "limit": limit, "offset": offset, "records_format": "csv"})
+            # CSV records: the amounts exactly as stored (no float on the way)
+            records = [dict(zip(fields, rec)) for rec in csv.reader(io.StringIO(page.get("records") or ""))]
+            out = io.StringIO()
+            writer = csv.DictWriter(out, fieldnames=fiscal.COLUMNS, lineterminator="\n")
+            for row in fiscal.fiscal_rows(records, ref):
+                writer.writerow({k: csv_cell(v) if k != "nilai" else v for k, v in row.items()})
+            yield out.getvalue()
+            offset += limit
+            if offset >= page.get("total", 0):
+                break
 
 
 def _table_csv(resource_id: str, limit: int) -> Iterator[str]:

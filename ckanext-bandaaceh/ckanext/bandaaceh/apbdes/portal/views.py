@@ -3,12 +3,15 @@
 * ``/apbg/unggah`` upload -> ``/apbg/unggah/<token>`` preview -> publish (POST), for operators;
   the file waits in the storage path under a random token tied to the uploading user.
 * ``/apbg/<id>/papan-informasi`` printable notice-board page of one dataset.
-* ``/transparansi-apbg`` city-wide overview, ``/transparansi-apbg/apbg-<tahun>.csv`` all lines.
+* ``/transparansi-apbg`` city-wide overview, ``/transparansi-apbg/apbg-<tahun>.csv`` all lines,
+  ``/transparansi-apbg/<tahun>/datapackage.json`` the year as a Fiscal Data Package with its CSV
+  ``/transparansi-apbg/<tahun>/apbg-kota-banda-aceh-<tahun>-fiskal.csv`` beside it.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -21,6 +24,7 @@ from ckanext.bandaaceh.site import all_organisations, portal_reference, validati
 from . import staging
 from .board import board_context
 from .identity import DATASET_TYPE
+from .transparency import fiscal_csv, fiscal_csv_name, fiscal_datapackage
 from .transparency import transparency_csv as year_csv
 
 __all__ = ["apbdes_pages"]
@@ -199,3 +203,21 @@ def transparency_csv(tahun: int) -> Any:
 
     return Response(stream_with_context(body()), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="apbg-kota-banda-aceh-{tahun}.csv"'})
+
+
+@apbdes_pages.route("/transparansi-apbg/<int:tahun>/datapackage.json")
+def fiscal_package(tahun: int) -> Any:
+    """The year as a Fiscal Data Package: the descriptor, its data file beside it."""
+    tk.check_access("apbdes_transparency", _context(), {})
+    return Response(json.dumps(fiscal_datapackage(tahun), ensure_ascii=False, indent=2),
+                    mimetype="application/json")
+
+
+@apbdes_pages.route("/transparansi-apbg/<int:tahun>/<name>")
+def fiscal_package_csv(tahun: int, name: str) -> Any:
+    """The data file of the year's Fiscal Data Package (one row per amount)."""
+    tk.check_access("apbdes_transparency", _context(), {})
+    if name != fiscal_csv_name(tahun):
+        return tk.abort(404, _("Berkas tidak ditemukan"))
+    return Response(stream_with_context(fiscal_csv(tahun)), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
