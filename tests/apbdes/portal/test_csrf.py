@@ -8,7 +8,6 @@ site makes the logged-in operator's browser POST a budget, carrying only the ses
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,27 +16,14 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from tests.web import PASSWORD, csrf_token as _token, log_in
+
 from .conftest import FIXTURES
 
 pytestmark = pytest.mark.usefixtures("portal", "clean_datastore")
 
-PASSWORD = "Rahasia-Gampong-2025"
 EVIL = {"Origin": "https://evil.example", "Referer": "https://evil.example/hadiah.html"}
 NAME = "apbg-kampung-baru-2025-murni"
-
-
-def _token(html: str) -> str:
-    return re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
-
-
-def log_in(app: Any, username: str) -> None:
-    """Log in through the login form: from now on the client carries the session cookie only."""
-    form = app.get("/user/login").get_data(as_text=True)
-    resp = app.post("/user/login", data={"login": username, "password": PASSWORD, "remember": "63072000",
-                                         "_csrf_token": _token(form)}, follow_redirects=False)
-    assert resp.status_code == 302 and "/user/login" not in resp.headers["Location"]  # a failed login is 200
-    remember = [c for c in resp.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
-    assert len(remember) == 1 and "SameSite=Lax" in remember[0]  # not sent with cross-site requests
 
 
 def budget(org: dict[str, Any], path: Path = FIXTURES / "penjabaran.xlsx") -> dict[str, Any]:

@@ -1,7 +1,6 @@
 """Complaint figures on the real CKAN: import (API and CLI), permissions, DataStore, summary and page."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 
@@ -12,29 +11,9 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories
 
+from .conftest import AUGUST, JULY
+
 pytestmark = pytest.mark.usefixtures("portal", "clean_datastore")
-D = dt.date
-HEADER = ["No", "Tanggal Laporan", "Nama Pelapor", "Kategori", "Instansi Tujuan", "Status", "Tanggal Tanggapan",
-          "Tanggal Selesai"]
-
-
-@pytest.fixture
-def clean_datastore(portal):
-    from ckanext.datastore.tests import helpers as ds_helpers
-
-    engine = ds_helpers.db.get_write_engine()
-    ds_helpers.rebuild_all_dbs(ds_helpers.orm.scoped_session(ds_helpers.orm.sessionmaker(bind=engine)))
-
-
-@pytest.fixture
-def xlsx(xlsx_export):
-    return lambda rows: xlsx_export(HEADER, rows)
-
-
-JULY = [[1, D(2025, 7, 7), "Teuku A", "Jalan", "Dinas PUPR", "Selesai", D(2025, 7, 10), D(2025, 7, 21)],   # 3 / 10
-        [2, D(2025, 7, 8), "Cut B", "Jalan", "Dinas PUPR", "Selesai", D(2025, 7, 8), D(2025, 7, 11)],      # 0 / 3
-        [3, D(2025, 7, 14), "Nyak C", "Jalan", "Dinas PUPR", "Selesai", D(2025, 7, 21), D(2025, 7, 28)]]   # 5 / 10
-AUGUST = [[4, D(2025, 8, 15), "Ampon D", "Banjir", "BPBD", "Proses", D(2025, 8, 19), None]]                  # 1 (17 Aug, cuti 18 Aug)
 
 
 def run(user, data: bytes, **params):
@@ -47,13 +26,6 @@ def table(pkg_name: str, role: str) -> list[dict]:
     pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg_name})
     res = next(r for r in pkg["resources"] if r["pengaduan_role"] == role)
     return tk.get_action("datastore_search")({"ignore_auth": True}, {"resource_id": res["id"], "sort": "_id"})["records"]
-
-
-@pytest.fixture
-def operator(skpd_org):
-    user = factories.User()
-    skpd_org(name="diskominfotik", title="Diskominfotik", users=[{"name": user["name"], "capacity": "editor"}])
-    return user
 
 
 def test_only_the_skpd_running_the_channel_imports(operator, skpd_org, xlsx):

@@ -17,7 +17,7 @@ from .reader import Case
 from .standards import Standard
 from .workdays import working_days_between
 
-__all__ = ["TABLE_FIELDS", "Row", "aggregate", "percentile"]
+__all__ = ["LEVELS", "TABLE_FIELDS", "Row", "aggregate", "percentile"]
 
 
 @dataclass(frozen=True)
@@ -55,15 +55,26 @@ def _median(values: list[int]) -> Decimal | None:
     return Decimal(str(statistics.median(values))) if values else None
 
 
-def aggregate(cases: Iterable[Case], standard: Standard, *, per_month_only: bool = False) -> list[Row]:
+#: What :func:`aggregate` groups by besides the month: every column, the SKPD only, or nothing.
+LEVELS = ("rincian", "skpd", "kanal")
+
+
+def aggregate(cases: Iterable[Case], standard: Standard, *, per_month_only: bool = False,
+              level: str = "rincian") -> list[Row]:
     """Monthly rows of one channel's cases, sorted by month, SKPD, category and status.
 
-    ``per_month_only``: one row per month for the whole channel (SKPD, category and status
-    empty), whose medians are those of all the month's complaints (medians do not add up).
+    ``level``: ``rincian`` one row per month, SKPD, category and status; ``skpd`` one row per
+    month and SKPD (category and status empty); ``kanal`` (or ``per_month_only``) one row per
+    month for the whole channel. Each row's medians are those of its own complaints (medians
+    do not add up, so every level is computed from the cases).
     """
+    if level not in LEVELS:
+        raise ValueError(f"level {level!r}: one of {', '.join(LEVELS)}")
+    level = "kanal" if per_month_only else level
     groups: dict[tuple[str, str, str, str], list[Case]] = defaultdict(list)
     for case in cases:
-        key = ("", "", "") if per_month_only else (case.skpd, case.kategori, case.status)
+        key = {"rincian": (case.skpd, case.kategori, case.status), "skpd": (case.skpd, "", ""),
+               "kanal": ("", "", "")}[level]
         groups[(case.tanggal_masuk.strftime("%Y-%m"), *key)].append(case)
     rows = []
     for (periode, skpd, kategori, status), members in sorted(groups.items()):

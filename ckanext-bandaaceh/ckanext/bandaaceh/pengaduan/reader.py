@@ -8,19 +8,23 @@ Two shapes are understood, recognised by their columns:
 
 Column names are matched flexibly (Indonesian and English, case and punctuation ignored); the
 mapping is :data:`ALIASES`. Personal data columns (:data:`PERSONAL`) refuse the file unless
-``drop_personal=True``; then they are dropped before anything else is read.
+``drop_personal=True`` (all of them) or they are named in ``drop_columns`` (what a harvest entry
+and the web preview say); then they are dropped before anything else is read.
+:func:`describe_columns` tells, for a preview, how each column of an export is understood.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError, extract_tables, parse_date, read_workbook
 
-__all__ = ["ALIASES", "PERSONAL", "CASE_FIELDS", "STATUSES", "Case", "Export", "PengaduanError", "read_export"]
+__all__ = ["ALIASES", "PERSONAL", "CASE_FIELDS", "STATUSES", "Case", "Column", "Export", "PengaduanError",
+           "describe_columns", "read_export"]
 
 #: Statuses of the published table, in workflow order.
 STATUSES = ("masuk", "diteruskan", "ditindaklanjuti", "selesai", "ditolak")
@@ -77,13 +81,24 @@ class Case:
     diteruskan_lapor: bool = False
 
 
+@dataclass(frozen=True)
+class Column:
+    """How one column of an export is understood."""
+
+    name: str                    # the header as written in the file
+    field: str | None = None     # the canonical column it is read as (ALIASES), if any
+    personal: str | None = None  # the kind of personal data it holds (PERSONAL), if any
+    dropped: bool = False        # left out on request (a personal column, or any column named)
+
+
 @dataclass
 class Export:
     filename: str
     shape: str                                   # "case" or "aggregate"
     cases: list[Case] = field(default_factory=list)
     counts: list[dict[str, Any]] = field(default_factory=list)   # aggregate shape rows
-    dropped_columns: list[str] = field(default_factory=list)     # personal columns left out
+    dropped_columns: list[str] = field(default_factory=list)     # columns left out (personal, or asked for)
+    columns: list[Column] = field(default_factory=list)          # every column and how it was read
 
 
 def _norm(text: str) -> str:
@@ -114,8 +129,7 @@ def _date(value: Any, where: str) -> dt.date | None:
     return parsed.date() if isinstance(parsed, dt.datetime) else parsed
 
 
-def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool = False) -> Export:
-    """Read one export of channel ``kanal``; :class:`PengaduanError` names what is wrong."""
+def _table(data: bytes, filename: str) -> Any:
     try:
         workbook = read_workbook(data, filename)
         tables = [t for sheet in workbook.sheets for t in extract_tables(sheet, filename=filename)]
@@ -123,25 +137,51 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
         raise PengaduanError(f"{filename}: berkas tidak dapat dibaca: {exc}") from None
     if not tables:
         raise PengaduanError(f"{filename}: tidak ada tabel dengan baris judul kolom")
-    table = max(tables, key=lambda t: len(t.rows))
-    headers = [_norm(c.name) for c in table.columns]
+    return max(tables, key=lambda t: len(t.rows))
 
-    personal = [(i, table.columns[i].name, kind) for i, h in enumerate(headers)
-                for kind, pattern in PERSONAL.items() if pattern.match(h)]
-    if personal and not drop_personal:
-        names = ", ".join(f"'{name}' ({kind})" for _i, name, kind in personal)
+
+def _columns(table: Any, drop_personal: bool, drop_columns: Collection[str]) -> list[Column]:
+    asked = {_norm(c) for c in drop_columns}
+    columns: list[Column] = []
+    taken: set[str] = set()
+    for col in table.columns:
+        header = _norm(col.name)
+        personal = next((kind for kind, pattern in PERSONAL.items() if pattern.match(header)), None)
+        dropped = header in asked or (personal is not None and drop_personal)
+        canonical = None
+        if personal is None and not dropped:
+            canonical = next((c for c, aliases in ALIASES.items() if header in aliases and c not in taken), None)
+            if canonical:
+                taken.add(canonical)
+        columns.append(Column(name=col.name, field=canonical, personal=personal, dropped=dropped))
+    return columns
+
+
+def describe_columns(data: bytes, filename: str, *, drop_columns: Collection[str] = ()) -> list[Column]:
+    """Every column of the export's table: the canonical column it is read as, the kind of
+    personal data it holds, whether it is left out. Refuses nothing but an unreadable file."""
+    return _columns(_table(data, filename), False, drop_columns)
+
+
+def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool = False,
+                drop_columns: Collection[str] = ()) -> Export:
+    """Read one export of channel ``kanal``; :class:`PengaduanError` names what is wrong.
+
+    ``drop_personal``: leave out every personal data column; ``drop_columns``: leave out the
+    columns of these names (matched like the aliases). A personal column left in refuses the file.
+    """
+    table = _table(data, filename)
+    columns = _columns(table, drop_personal, drop_columns)
+    personal = [c for c in columns if c.personal and not c.dropped]
+    if personal:
+        names = ", ".join(f"'{c.name}' ({c.personal})" for c in personal)
         raise PengaduanError(
             f"{filename}: kolom data pribadi {names} tidak boleh diterbitkan. Hapus kolom itu dari berkas, "
-            "atau impor dengan pilihan buang data pribadi (--buang-data-pribadi / drop_personal=true); "
-            "kolom itu tidak akan disimpan.")
-    skip = {i for i, _name, _kind in personal}
-    found: dict[str, int] = {}
-    for canonical, aliases in ALIASES.items():
-        for i, h in enumerate(headers):
-            if i not in skip and h in aliases and canonical not in found:
-                found[canonical] = i
+            "atau impor dengan pilihan buang data pribadi (--buang-data-pribadi / drop_personal=true, "
+            "atau sebutkan kolomnya di buang_kolom); kolom itu tidak akan disimpan.")
+    found = {c.field: i for i, c in enumerate(columns) if c.field}
     export = Export(filename=filename, shape="case" if "tanggal_masuk" in found else "aggregate",
-                    dropped_columns=[name for _i, name, _kind in personal])
+                    dropped_columns=[c.name for c in columns if c.dropped], columns=columns)
 
     def cell(row: list[Any], key: str) -> Any:
         return row[found[key]] if key in found and found[key] < len(row) else None

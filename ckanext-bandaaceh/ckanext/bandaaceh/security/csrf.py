@@ -21,9 +21,9 @@ from flask_wtf.csrf import CSRFProtect
 __all__ = ["PROTECTED_BLUEPRINTS", "PROTECTED_ACTIONS", "UNSAFE_METHODS", "protect"]
 
 #: Blueprints whose state-changing requests always need a CSRF token (cookie sessions).
-PROTECTED_BLUEPRINTS: frozenset[str] = frozenset({"bandaaceh_apbdes"})
+PROTECTED_BLUEPRINTS: frozenset[str] = frozenset({"bandaaceh_apbdes", "bandaaceh_pengaduan"})
 #: API actions of this extension that write.
-PROTECTED_ACTIONS: frozenset[str] = frozenset({"apbdes_import"})
+PROTECTED_ACTIONS: frozenset[str] = frozenset({"apbdes_import", "pengaduan_import"})
 UNSAFE_METHODS: frozenset[str] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _checker = CSRFProtect()  # only its protect() is used: it reads the app's WTF_CSRF_* settings

@@ -42,15 +42,18 @@ def _run(user: str, data: bytes, filename: str, params: dict[str, Any]) -> dict[
 @click.option("--periode", help="YYYY-MM, for an export of counts (it has no dates)")
 @click.option("--buang-data-pribadi", "drop_personal", is_flag=True,
               help="Leave out personal data columns (otherwise such a file is refused)")
+@click.option("--buang-kolom", "drop_columns", multiple=True,
+              help="Leave out this column (repeatable); another personal data column still refuses the file")
 @click.option("--dry-run", is_flag=True, help="Only read, check and print the computed figures")
 @click.option("--user", "username", help="Act as this user (default: the site user)")
-def import_(file: str, kanal: str, periode: str | None, drop_personal: bool, dry_run: bool,
-            username: str | None) -> None:
+def import_(file: str, kanal: str, periode: str | None, drop_personal: bool, drop_columns: tuple[str, ...],
+            dry_run: bool, username: str | None) -> None:
     """Compute the monthly figures of FILE and publish them in the channel's yearly dataset."""
     with open(file, "rb") as fh:
         data = fh.read()
     result = _run(username or site_user_name(), data, os.path.basename(file),
-                  {"kanal": kanal, "periode": periode, "drop_personal": drop_personal, "dry_run": dry_run})
+                  {"kanal": kanal, "periode": periode, "drop_personal": drop_personal,
+                   "buang_kolom": list(drop_columns), "dry_run": dry_run})
     if result["kolom_dibuang"]:
         click.echo(f"Kolom data pribadi dibuang: {', '.join(result['kolom_dibuang'])}")
     click.echo(f"{result['jumlah_baris']} baris statistik untuk bulan {', '.join(result['bulan'])}")

@@ -1,9 +1,9 @@
 """Import a channel's export as the channel's yearly ``pengaduan`` dataset (CLI and API share it).
 
 One dataset per channel and year (``pengaduan-<kanal>-<tahun>``), owned by the SKPD that runs the
-channel (``pengelola`` in ``config/pengaduan/standar-layanan.yaml``), with two tables, each a CSV
-resource and a DataStore table: ``rincian`` (per month, SKPD, category and status) and
-``ringkasan`` (per month, the whole channel). Importing a month again replaces that month; the
+channel (``pengelola`` in ``config/pengaduan/standar-layanan.yaml``), with three tables, each a CSV
+resource and a DataStore table: ``rincian`` (per month, SKPD, category and status), ``skpd`` (per
+month and SKPD, for the trend per SKPD) and ``ringkasan`` (per month, the whole channel). Importing a month again replaces that month; the
 other months stay. Case rows are never stored, only the figures computed from them.
 """
 from __future__ import annotations
@@ -30,7 +30,10 @@ __all__ = ["DATASET_TYPE", "ROLE_FIELD", "MAX_BYTES", "channel_standards", "data
 
 DATASET_TYPE = "pengaduan"
 ROLE_FIELD = "pengaduan_role"
-ROLES = ("rincian", "ringkasan")
+ROLES = ("rincian", "skpd", "ringkasan")
+#: Resource name of each table.
+ROLE_LABELS = {"rincian": "per bulan, SKPD, kategori dan status", "skpd": "per bulan dan SKPD",
+               "ringkasan": "per bulan, seluruh kanal"}
 MAX_BYTES = 50 * 1024 * 1024
 PERIODE_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 #: Put before the description of generated sample datasets (never presented as real figures).
@@ -38,8 +41,8 @@ SAMPLE_NOTE = "**DATA CONTOH** — dibangkitkan untuk demonstrasi portal, bukan 
 COLUMN_INFO = {
     "periode": ("Periode (bulan)", "YYYY-MM, bulan pengaduan masuk"),
     "kanal": ("Kanal", "lapor, suwarga atau sms-lpm"),
-    "skpd": ("SKPD tujuan", "Kosong pada tabel ringkasan"),
-    "kategori": ("Kategori", ""),
+    "skpd": ("SKPD tujuan", "Kosong pada tabel ringkasan seluruh kanal"),
+    "kategori": ("Kategori", "Kosong pada tabel per SKPD dan ringkasan"),
     "status": ("Status", "masuk, diteruskan, ditindaklanjuti, selesai, ditolak"),
     "jumlah": ("Jumlah pengaduan", ""),
     "median_hari_respon": ("Median hari kerja sampai respon pertama", ""),
@@ -82,11 +85,21 @@ def _rows_from_counts(counts: list[dict[str, Any]], kanal: str, periode: str) ->
             for (skpd, kategori, status), n in sorted(merged.items())]
 
 
-def _summary_from_rows(rows: list[Row], kanal: str) -> list[Row]:
-    by_month: dict[str, int] = defaultdict(int)
+def _summary_from_rows(rows: list[Row], kanal: str, per_skpd: bool = False) -> list[Row]:
+    """Counts of an aggregate export summed per month (and SKPD); no days (it has no dates)."""
+    merged: dict[tuple[str, str], int] = defaultdict(int)
     for r in rows:
-        by_month[r.periode] += r.jumlah
-    return [Row(p, kanal, "", "", "", n, None, None, None, None, None, None, None, None) for p, n in sorted(by_month.items())]
+        merged[(r.periode, r.skpd if per_skpd else "")] += r.jumlah
+    return [Row(p, kanal, skpd, "", "", n, None, None, None, None, None, None, None, None)
+            for (p, skpd), n in sorted(merged.items())]
+
+
+def _drop_list(value: Any) -> list[str]:
+    """``buang_kolom``: column names as a list, or one text separated by commas or new lines."""
+    if value in (None, ""):
+        return []
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[,\n]", str(value))
+    return [str(v).strip() for v in items if str(v).strip()]
 
 
 def _table_rows(pkg: dict[str, Any] | None, role: str) -> list[dict[str, Any]]:
@@ -133,12 +146,14 @@ def import_pengaduan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
     tk.check_access("pengaduan_import", context, {"owner_org": org["id"]})
     data, filename = _read_upload(data_dict.get("upload"))
     try:
-        export = read_export(data, filename, kanal=kanal, drop_personal=tk.asbool(data_dict.get("drop_personal")))
+        export = read_export(data, filename, kanal=kanal, drop_personal=tk.asbool(data_dict.get("drop_personal")),
+                             drop_columns=_drop_list(data_dict.get("buang_kolom")))
     except PengaduanError as exc:
         raise tk.ValidationError({"upload": [str(exc)]}) from None
     if export.shape == "case":
         rows = aggregate(export.cases, standard)
-        summary = aggregate(export.cases, standard, per_month_only=True)
+        per_skpd = aggregate(export.cases, standard, level="skpd")
+        summary = aggregate(export.cases, standard, level="kanal")
     else:
         periode = str(data_dict.get("periode") or "").strip()
         if not PERIODE_RE.match(periode):
@@ -146,18 +161,22 @@ def import_pengaduan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
                 "{name} berisi rekap jumlah tanpa tanggal: berikan parameter periode (YYYY-MM, "
                 "mis. 2025-07)").format(name=filename)]})
         rows = _rows_from_counts(export.counts, kanal, periode)
+        per_skpd = _summary_from_rows(rows, kanal, per_skpd=True)
         summary = _summary_from_rows(rows, kanal)
     years = sorted({int(r.periode[:4]) for r in rows})
     result: dict[str, Any] = {"file": filename, "kanal": kanal, "bentuk": export.shape,
                               "kolom_dibuang": export.dropped_columns, "bulan": sorted({r.periode for r in rows}),
+                              "kolom": [asdict(c) for c in export.columns],
+                              "ringkasan": [_record(r) for r in summary],
+                              "per_skpd": [_record(r) for r in per_skpd[:500]],
                               "baris": [_record(r) for r in rows[:500]], "jumlah_baris": len(rows),
                               "dry_run": tk.asbool(data_dict.get("dry_run")), "dataset": []}
     if result["dry_run"]:
         return result
     user = context.get("user") or site_user_name()
     for year in years:
-        new = {"rincian": [_record(r) for r in rows if r.periode.startswith(f"{year}-")],
-               "ringkasan": [_record(r) for r in summary if r.periode.startswith(f"{year}-")]}
+        new = {role: [_record(r) for r in table if r.periode.startswith(f"{year}-")]
+               for role, table in (("rincian", rows), ("skpd", per_skpd), ("ringkasan", summary))}
         result["dataset"].append(_publish(user, org, standard, year, new, sample=tk.asbool(data_dict.get("contoh"))))
     return result
 
@@ -172,17 +191,16 @@ def _publish(user: str, org: dict[str, Any], standard: Standard, year: int,
     if existing is not None and (existing.get("type") != DATASET_TYPE or existing.get("owner_org") != org["id"]):
         raise tk.ValidationError({"name": [tk._("Dataset {name} sudah ada tetapi bukan statistik pengaduan milik {org}").format(
             name=name, org=org.get("title") or org["name"])]})
-    months = {rec["periode"] for rec in new["rincian"]} | {rec["periode"] for rec in new["ringkasan"]}
+    months = {rec["periode"] for role in ROLES for rec in new[role]}
     tables = {}
     for role in ROLES:
         kept = [rec for rec in _table_rows(existing, role) if rec["periode"] not in months]
         tables[role] = sorted(kept + new[role], key=lambda r: (r["periode"], r["skpd"] or "", r["kategori"] or "",
                                                                r["status"] or ""))
     latest = max(rec["periode"] for rec in tables["rincian"])
-    label = {"rincian": "per bulan, SKPD, kategori dan status", "ringkasan": "per bulan, seluruh kanal"}
     resources = []
     for role in ROLES:
-        res = {"name": f"Statistik {standard.nama} {year} ({label[role]})",
+        res = {"name": f"Statistik {standard.nama} {year} ({ROLE_LABELS[role]})",
                "description": ("Dihitung oleh portal dari ekspor kanal; tanpa identitas pelapor dan tanpa isi "
                                "pengaduan. Hari = hari kerja (tanpa libur nasional dan cuti bersama)."),
                "format": "CSV", ROLE_FIELD: role, datastore.LOADER_FIELD: datastore.LOADER_NAME,

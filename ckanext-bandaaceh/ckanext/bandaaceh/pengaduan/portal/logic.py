@@ -23,7 +23,13 @@ def pengaduan_import(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
     :param periode: ``YYYY-MM``, required for an export of counts (it has no dates)
     :param drop_personal: ``true`` to leave out personal data columns (name, NIK, phone, e-mail,
         address, complaint text); without it such a file is refused, naming the column
+    :param buang_kolom: column names to leave out (a list, or text separated by commas): the
+        personal columns named here are dropped, any other personal column still refuses the file
     :param dry_run: only check and return the computed rows; nothing is written
+
+    Returns ``kolom`` (every column: ``name``, the ``field`` it is read as, its ``personal`` data
+    kind, ``dropped``), ``kolom_dibuang``, ``bulan``, the computed ``baris`` (per month, SKPD,
+    category, status), ``per_skpd`` and ``ringkasan`` rows, and the published ``dataset`` list.
 
     Only editors/admins of the SKPD that runs the channel (and sysadmins) may import. Importing a
     month again replaces that month. Case rows are never stored: only the figures computed from them.

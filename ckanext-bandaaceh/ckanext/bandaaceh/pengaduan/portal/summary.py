@@ -24,11 +24,22 @@ def _share(sesuai: int, direspon: int) -> str | None:
 
 
 def ringkasan(tahun: int | None = None) -> dict[str, Any]:
-    """Per month and channel, and per SKPD: complaints in and closed, median days, share within standard."""
+    """Per month and channel, and per SKPD: complaints in and closed, median days, share within standard.
+
+    ``tren``: per SKPD (in ranking order) and month, complaints in and closed over all channels
+    and the median working days to first response per channel.
+    """
     fq = f"+dataset_type:{DATASET_TYPE}" + (f" +tahun:{tahun}" if tahun else "")
     found = tk.get_action("package_search")({}, {"fq": fq, "rows": 1000, "sort": "name asc"})
     months: dict[tuple[str, str], dict[str, Any]] = {}
     skpd: dict[str, dict[str, int]] = defaultdict(lambda: {"jumlah": 0, "direspon": 0, "sesuai": 0})
+    # trend per SKPD and month: in and closed add up over channels and categories; the median
+    # days do not, so they come per channel from the per-SKPD table (computed from the cases)
+    trend: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+
+    def point(name: str, periode: str) -> dict[str, Any]:
+        return trend[name].setdefault(periode, {"periode": periode, "masuk": 0, "selesai": 0,
+                                                "median_hari_respon": {}})
     datasets = []
     for pkg in found["results"]:
         datasets.append({"name": pkg["name"], "title": pkg["title"], "kanal": pkg.get("kanal"),
@@ -45,16 +56,26 @@ def ringkasan(tahun: int | None = None) -> dict[str, Any]:
                 month = months.get((rec["periode"], rec["kanal"]))
                 if month is not None and rec["status"] == "selesai":
                     month["selesai"] += rec["jumlah"]
+                p = point(rec["skpd"] or "-", rec["periode"])
+                p["masuk"] += rec["jumlah"]
+                p["selesai"] += rec["jumlah"] if rec["status"] == "selesai" else 0
                 s = skpd[rec["skpd"] or "-"]
                 s["jumlah"] += rec["jumlah"]
                 s["direspon"] += rec["jumlah_direspon"] or 0
                 s["sesuai"] += rec["jumlah_sesuai_standar"] or 0
+        if "skpd" in by_role:
+            for rec in _records(by_role["skpd"]["id"]):
+                if rec["median_hari_respon"] is not None:
+                    point(rec["skpd"] or "-", rec["periode"])["median_hari_respon"][rec["kanal"]] = \
+                        rec["median_hari_respon"]
     ranking = sorted(({"skpd": k, "jumlah": v["jumlah"], "persen_sesuai_standar": _share(v["sesuai"], v["direspon"])}
                       for k, v in skpd.items()),
                      key=lambda r: (-(Decimal(r["persen_sesuai_standar"]) if r["persen_sesuai_standar"] else -1),
                                     -r["jumlah"], r["skpd"]))
     standards = channel_standards()
-    return {"tahun": tahun, "bulan": [months[k] for k in sorted(months)], "skpd": ranking, "dataset": datasets,
+    tren = [{"skpd": r["skpd"], "bulan": [trend[r["skpd"]][p] for p in sorted(trend[r["skpd"]])]} for r in ranking]
+    return {"tahun": tahun, "bulan": [months[k] for k in sorted(months)], "skpd": ranking, "tren": tren,
+            "dataset": datasets,
             "kanal": {k: {"nama": s.nama, "respon_hari_kerja": s.respon_hari_kerja,
                           "selesai_hari_kerja": s.selesai_hari_kerja, "sumber": s.sumber, "url": s.url}
                       for k, s in standards.items()}}

@@ -1,0 +1,35 @@
+"""Shared by the CKAN-side complaint tests: a SUWARGA export whose figures are counted by hand
+(working days of the 2025 calendar), and the editor of the organisation that runs SUWARGA."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from ckan.tests import factories
+
+from tests.web import PASSWORD
+
+D = dt.date
+HEADER = ["No", "Tanggal Laporan", "Nama Pelapor", "Kategori", "Instansi Tujuan", "Status", "Tanggal Tanggapan",
+          "Tanggal Selesai"]
+# working days to first response / to closure in the comments
+JULY = [[1, D(2025, 7, 7), "Teuku A", "Jalan", "Dinas PUPR", "Selesai", D(2025, 7, 10), D(2025, 7, 21)],   # 3 / 10
+        [2, D(2025, 7, 8), "Cut B", "Jalan", "Dinas PUPR", "Selesai", D(2025, 7, 8), D(2025, 7, 11)],      # 0 / 3
+        [3, D(2025, 7, 14), "Nyak C", "Jalan", "Dinas PUPR", "Selesai", D(2025, 7, 21), D(2025, 7, 28)]]   # 5 / 10
+AUGUST = [[4, D(2025, 8, 15), "Ampon D", "Banjir", "BPBD", "Proses", D(2025, 8, 19), None]]                  # 1 (17 Aug, cuti 18 Aug)
+
+
+@pytest.fixture
+def xlsx(xlsx_export: Any) -> Any:
+    """``xlsx(rows)``: a SUWARGA case-level export with a name column."""
+    return lambda rows: xlsx_export(HEADER, rows)
+
+
+@pytest.fixture
+def operator(skpd_org: Any) -> dict[str, Any]:
+    """An editor of Diskominfotik, the organisation that runs SUWARGA and SMS LPM (password PASSWORD)."""
+    user = factories.User(password=PASSWORD)
+    skpd_org(name="diskominfotik", title="Diskominfotik", users=[{"name": user["name"], "capacity": "editor"}])
+    return user
