@@ -4,6 +4,7 @@ SolrCloud for the search tests that run on both Solr set-ups (``search_backend``
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -30,6 +32,27 @@ def skpd_org() -> Any:
         kw.setdefault("jenis", "dinas")
         return factories.Organization(**kw)
     return make
+
+
+def _xlsx(header: list[Any], rows: list[list[Any]], title: str | None = None) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+        ws.append([])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def xlsx_export() -> Any:
+    """``xlsx_export(header, rows, title=None)``: an export (complaint channels write xlsx) with an
+    optional title above the header."""
+    return _xlsx
 
 
 @pytest.fixture

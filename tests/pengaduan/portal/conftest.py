@@ -1,24 +1,15 @@
-"""Shared by the CKAN-side complaint tests: a SUWARGA export whose figures are counted by hand
-(working days of the 2025 calendar), and the editor of the organisation that runs SUWARGA."""
+"""Shared by the CKAN-side complaint tests: the hand-counted SUWARGA export of
+``tests/pengaduan/cases.py`` as xlsx, and the editor of the organisation that runs SUWARGA."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 
 from ckan.tests import factories
 
+from tests.pengaduan.cases import HEADER
 from tests.web import PASSWORD
-
-D = dt.date
-HEADER = ["No", "Tanggal Laporan", "Nama Pelapor", "Kategori", "Instansi Tujuan", "Status", "Tanggal Tanggapan",
-          "Tanggal Selesai"]
-# working days to first response / to closure in the comments
-JULY = [[1, D(2025, 7, 7), "Teuku A", "Jalan", "Dinas PUPR", "Selesai", D(2025, 7, 10), D(2025, 7, 21)],   # 3 / 10
-        [2, D(2025, 7, 8), "Cut B", "Jalan", "Dinas PUPR", "Selesai", D(2025, 7, 8), D(2025, 7, 11)],      # 0 / 3
-        [3, D(2025, 7, 14), "Nyak C", "Jalan", "Dinas PUPR", "Selesai", D(2025, 7, 21), D(2025, 7, 28)]]   # 5 / 10
-AUGUST = [[4, D(2025, 8, 15), "Ampon D", "Banjir", "BPBD", "Proses", D(2025, 8, 19), None]]                  # 1 (17 Aug, cuti 18 Aug)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories
 
-from .conftest import AUGUST, JULY
+from tests.pengaduan.cases import AUGUST, JULY
 
 pytestmark = pytest.mark.usefixtures("portal", "clean_datastore")
 

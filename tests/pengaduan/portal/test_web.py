@@ -16,9 +16,8 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from tests.pengaduan.cases import AUGUST, JULY
 from tests.web import PASSWORD, csrf_token, log_in
-
-from .conftest import AUGUST, JULY
 
 pytestmark = pytest.mark.usefixtures("portal", "clean_datastore")
 EVIL = {"Origin": "https://evil.example", "Referer": "https://evil.example/hadiah.html"}

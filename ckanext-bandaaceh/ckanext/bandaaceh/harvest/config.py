@@ -8,17 +8,22 @@ A harvest source's ``config`` is a JSON object::
          "title": "Cakupan Imunisasi 2024", "notes": "...", "tahun": "2024", "cakupan": "kecamatan",
          "sheets": ["Data"]},
         {"url": "https://docs.google.com/spreadsheets/d/<id>/edit#gid=0", "name": ..., ...},
-        {"index": "https://dinkes.example/data/daftar.csv", "cakupan": "kota"}
+        {"index": "https://dinkes.example/data/daftar.csv", "cakupan": "kota"},
+        {"pengaduan": "https://suwarga.example/ekspor/laporan.xlsx", "kanal": "suwarga",
+         "buang_kolom": ["Nama Pelapor", "No HP"]}
      ]}
 
-Each entry has exactly one of ``url`` (a spreadsheet file or a Google Sheets link) or ``index``
-(a manifest listing many spreadsheets, see :mod:`.manifest`). The other keys are the dataset's
+Each entry has exactly one of ``url`` (a spreadsheet file or a Google Sheets link), ``index``
+(a manifest listing many spreadsheets, see :mod:`.manifest`) or ``pengaduan`` (a complaint
+channel's export, imported as the channel's complaint figures by ``pengaduan_import``: the
+columns named in ``buang_kolom`` are left out, any other personal data column refuses the file). The other keys are the dataset's
 metadata (the Satu Data fields of ``schemas/dataset.yaml``) and which sheets to take. ``defaults``
 apply to every entry; an index entry's own metadata apply to every row of its manifest.
 ``auto_terbit`` (default false): datasets this source creates are published at once instead of
 entering the walidata's worklist as ``diajukan`` (Satu Data process, ``satudata/workflow.py``).
 
-This module is pure Python: the dataset schema's choices are passed in by the caller.
+This module is pure Python: the dataset schema's choices (and the complaint channels) are passed
+in by the caller.
 """
 from __future__ import annotations
 
@@ -31,10 +36,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ckanext.bandaaceh.pengaduan import PERIODE_RE
+
 __all__ = [
     "ConfigError", "Rules", "Entry", "METADATA_FIELDS", "ENTRY_FIELDS", "INDEX_FIELDS",
     "validate_config", "parse_config", "validate_entry", "google_sheets_export_url",
-    "check_url", "entry_label",
+    "check_url", "entry_label", "PENGADUAN_FIELDS",
 ]
 
 #: Dataset metadata an entry (or ``defaults``, or a manifest row) may set.
@@ -47,6 +54,10 @@ METADATA_FIELDS = (
 ENTRY_FIELDS = ("url", "name", *METADATA_FIELDS, "sheets", "format")
 #: Keys of an index entry (its metadata are defaults for the manifest's rows).
 INDEX_FIELDS = ("index", *METADATA_FIELDS, "sheets")
+#: Keys of a complaint export entry (the dataset and its metadata come from the import itself).
+PENGADUAN_FIELDS = ("pengaduan", "kanal", "buang_kolom", "periode")
+#: The entry kinds: exactly one of these keys.
+KINDS = ("url", "index", "pengaduan")
 #: Fields a published dataset must have (after defaults).
 REQUIRED_FIELDS = ("name", "title", "notes", "frekuensi", "cakupan", "tahun")
 TEXT_FIELDS = ("title", "notes", "license_id", "frekuensi", "cakupan", "kode_wilayah", "tahun",
@@ -86,21 +97,26 @@ class Entry:
     metadata: dict[str, Any]       # METADATA_FIELDS present, tags as a list
     sheets: list[str] | None = None
     origin: str | None = None      # the index URL it came from, if any
+    #: a complaint export entry: {"kanal", "buang_kolom", "periode"} for ``pengaduan_import``
+    pengaduan: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "url": self.url, "fetch_url": self.fetch_url,
-                "metadata": self.metadata, "sheets": self.sheets, "origin": self.origin}
+        out = {"name": self.name, "url": self.url, "fetch_url": self.fetch_url,
+               "metadata": self.metadata, "sheets": self.sheets, "origin": self.origin}
+        return dict(out, pengaduan=self.pengaduan) if self.pengaduan else out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Entry":
         return cls(name=data["name"], url=data["url"], fetch_url=data["fetch_url"],
-                   metadata=data["metadata"], sheets=data.get("sheets"), origin=data.get("origin"))
+                   metadata=data["metadata"], sheets=data.get("sheets"), origin=data.get("origin"),
+                   pengaduan=data.get("pengaduan"))
 
 
 def entry_label(position: int | None, entry: dict[str, Any] | None) -> str:
     """'entri ke-3 (jumlah-penduduk)' for messages; position is 1-based."""
     entry = entry if isinstance(entry, dict) else {}
-    ident = entry.get("name") or entry.get("index") or entry.get("url") or entry.get("title")
+    ident = (entry.get("name") or entry.get("index") or entry.get("url") or entry.get("pengaduan")
+             or entry.get("title"))
     base = f"entri ke-{position}" if position is not None else "entri"
     return f"{base} ({ident})" if ident else base
 
@@ -270,6 +286,39 @@ def validate_entry(raw: dict[str, Any], defaults: dict[str, Any], rules: Rules, 
     return Entry(name=name, url=url, fetch_url=fetch_url, metadata=clean, sheets=sheets, origin=origin)
 
 
+def validate_pengaduan_entry(raw: dict[str, Any], rules: Rules) -> Entry:
+    """A complaint export entry: the export URL, the channel (``rules.choices['kanal']``), the
+    columns to leave out and, for an export of counts, its month. Its harvest object (and guid)
+    is ``pengaduan-<kanal>``: one export URL per channel and source."""
+    problems = _unknown(raw.keys(), PENGADUAN_FIELDS)
+    try:
+        url = check_url(raw.get("pengaduan"))
+    except ValueError as exc:
+        problems.append(f"kolom 'pengaduan': {exc}")
+        url = ""
+    kanal = str(raw.get("kanal") or "").strip()
+    choices = rules.choices.get("kanal")
+    if not kanal:
+        problems.append("kolom 'kanal' wajib diisi" + (f" ({', '.join(choices)})" if choices else ""))
+    elif choices is not None and kanal not in choices:
+        close = difflib.get_close_matches(kanal, choices, n=1)
+        hint = f" (maksudnya '{close[0]}'?)" if close else ""
+        problems.append(f"kolom 'kanal': {kanal!r} bukan kanal yang dikenal{hint}; pilihan: {', '.join(choices)}")
+    drop: list[str] = []
+    if raw.get("buang_kolom") is not None:
+        try:
+            drop = _as_list(raw["buang_kolom"], "buang_kolom")
+        except ValueError as exc:
+            problems.append(f"kolom 'buang_kolom': {exc}")
+    periode = str(raw.get("periode") or "").strip()
+    if periode and not PERIODE_RE.match(periode):
+        problems.append(f"kolom 'periode': {periode!r} bukan bulan YYYY-MM (mis. 2025-07)")
+    if problems:
+        raise ConfigError(problems)
+    return Entry(name=f"pengaduan-{kanal}", url=url, fetch_url=url, metadata={},
+                 pengaduan={"kanal": kanal, "buang_kolom": drop, "periode": periode or None})
+
+
 @dataclass
 class IndexEntry:
     """An index entry: a manifest URL and the defaults its rows get."""
@@ -323,9 +372,9 @@ def parse_config(config: str | dict[str, Any] | None, rules: Rules, *, google_ba
         if not isinstance(raw, dict):
             errors.append(f"{label}: harus berupa objek dengan 'url' atau 'index'")
             continue
-        if ("url" in raw) == ("index" in raw):
-            errors.append(f"{label}: isi tepat satu dari kolom 'url' (berkas atau Google Sheets) "
-                          "atau 'index' (daftar berkas)")
+        if sum(1 for kind in KINDS if kind in raw) != 1:
+            errors.append(f"{label}: isi tepat satu dari kolom 'url' (berkas atau Google Sheets), "
+                          "'index' (daftar berkas) atau 'pengaduan' (ekspor kanal pengaduan)")
             continue
         if "index" in raw:
             problems = _unknown(raw.keys(), INDEX_FIELDS)
@@ -343,12 +392,15 @@ def parse_config(config: str | dict[str, Any] | None, rules: Rules, *, google_ba
                 indexes.append(IndexEntry(url=url, defaults={**defaults_clean, **own}))
             continue
         try:
-            entry = validate_entry(raw, defaults_clean, rules, google_base=google_base)
+            entry = (validate_pengaduan_entry(raw, rules) if "pengaduan" in raw
+                     else validate_entry(raw, defaults_clean, rules, google_base=google_base))
         except ConfigError as exc:
             errors += [f"{label}: {p}" for p in exc.errors]
             continue
         if entry.name in names:
-            errors.append(f"{label}: kolom 'name': {entry.name!r} sudah dipakai entri ke-{names[entry.name]}")
+            taken = (f"kanal {entry.pengaduan['kanal']!r} sudah dipanen" if entry.pengaduan
+                     else f"kolom 'name': {entry.name!r} sudah dipakai")
+            errors.append(f"{label}: {taken} entri ke-{names[entry.name]}")
             continue
         names[entry.name] = pos
         entries.append(entry)

@@ -14,7 +14,11 @@ fetch
     unchanged metadata end the object as "not modified": no write at all. The body is kept in a
     spool file for the import stage.
 import
-    Reads the file with the shared spreadsheet layer (every table of every selected sheet) and
+    A complaint export entry (``pengaduan``, see :mod:`.config`) is imported by the action
+    ``pengaduan_import`` (the path of the CLI and the web upload: all or nothing, personal data
+    refused unless the entry names the columns to drop) into the channel's yearly datasets; the
+    source must be owned by the organisation that runs the channel. Otherwise: reads the file
+    with the shared spreadsheet layer (every table of every selected sheet) and
     prepares all CSVs and DataStore rows first; only when that worked does it publish, all or
     nothing (:func:`ckanext.bandaaceh.datastore.publish`): the typed DataStore tables are built
     aside, one ``package_update`` writes the metadata with the CSV and original-file uploads,
@@ -44,6 +48,7 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import datastore
 from ckanext.bandaaceh.chart import view as chart_view
+from ckanext.bandaaceh.pengaduan import load_standards
 from ckanext.bandaaceh.satudata import logic as satudata
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError
 
@@ -117,6 +122,7 @@ def schema_rules() -> Rules:
     rules.checkers["kode_wilayah"] = _checker("bandaaceh_kode_wilayah")
     # names reserved for APBG datasets (apbg-...) are refused with the schema's own message
     rules.checkers["name"] = _checker("bandaaceh_reserved_name")
+    rules.choices["kanal"] = list(load_standards(tk.config.get("bandaaceh.config_dir") or None))
     return rules
 
 
@@ -160,7 +166,9 @@ def _meta_hash(entry: Entry) -> str:
 
 
 def _file_key(entry: Entry) -> dict[str, Any]:
-    return {"fetch_url": entry.fetch_url, "sheets": entry.sheets}
+    key = {"fetch_url": entry.fetch_url, "sheets": entry.sheets}
+    # a complaint export is read again when what is dropped or its month changes
+    return dict(key, pengaduan=entry.pengaduan) if entry.pengaduan else key
 
 
 SPOOL_MAX_AGE = 24 * 3600
@@ -322,6 +330,12 @@ class SpreadsheetHarvester(HarvesterBase):
         for guid, old in previous.items():
             if guid in names:
                 continue
+            if (_content(old).get("entry") or {}).get("pengaduan"):
+                # a complaint export entry removed: its datasets hold months imported by other
+                # ways too (web, CLI, API), so they stay; the entry is just no longer harvested
+                old.current = False
+                old.save()
+                continue
             origin = (_content(old).get("entry") or {}).get("origin")
             if origin and origin in incomplete:
                 log.info("Keeping %s: its index %s could not be read completely", guid, origin)
@@ -406,6 +420,8 @@ class SpreadsheetHarvester(HarvesterBase):
         fetched = data.get("fetch") or {}
         spool = fetched.get("spool")
         try:
+            if entry.pengaduan:
+                return self._import_pengaduan(obj, entry, data, fetched)
             return self._import(obj, entry, data, fetched)
         except SpreadsheetError as exc:
             model.Session.rollback()
@@ -521,6 +537,36 @@ class SpreadsheetHarvester(HarvesterBase):
         self._save_state(obj, entry, data, fetched, {"tables": len(prepared.tables), "format": prepared.format})
         if first:
             satudata.harvest_entered(saved, self._get_user_name())
+        return True
+
+    def _import_pengaduan(self, obj: HarvestObject, entry: Entry, data: dict[str, Any],
+                          fetched: dict[str, Any]) -> bool:
+        """A complaint export: ``pengaduan_import`` as the harvest user, for the source's organisation."""
+        params = entry.pengaduan or {}
+        standard = load_standards(tk.config.get("bandaaceh.config_dir") or None).get(params.get("kanal"))
+        if standard is None:
+            raise ImportProblem(f"{entry.url}: kanal {params.get('kanal')!r} tidak dikenal")
+        source = tk.get_action("package_show")({"ignore_auth": True}, {"id": obj.harvest_source_id})
+        try:
+            runner = tk.get_action("organization_show")({"ignore_auth": True}, {"id": standard.pengelola})
+        except tk.ObjectNotFound:
+            raise ImportProblem(f"{entry.url}: organisasi pengelola {standard.pengelola!r} belum ada") from None
+        if source.get("owner_org") != runner["id"]:
+            raise ImportProblem(f"{entry.url}: kanal {standard.nama} dikelola {runner.get('title') or runner['name']}; "
+                                f"sumber panen {source.get('name')!r} milik organisasi lain tidak boleh menerbitkannya")
+        prev = _current_object(obj.harvest_source_id, obj.guid)
+        spool = fetched.get("spool")
+        if not spool or not os.path.exists(spool):
+            raise ImportProblem(f"Isi {entry.url} tidak tersedia lagi (tahap fetch harus diulang)")
+        with open(spool, "rb") as fh:
+            body = fh.read()
+        result = tk.get_action("pengaduan_import")({"user": self._get_user_name()}, {
+            "upload": _upload(body, _filename(fetched.get("filename"), entry)), "kanal": standard.kanal,
+            "buang_kolom": params.get("buang_kolom") or [], "periode": params.get("periode")})
+        latest = tk.get_action("package_show")({"ignore_auth": True}, {"id": result["dataset"][-1]["name"]})
+        self._make_current(obj, latest["id"], prev)
+        self._save_state(obj, entry, data, fetched, {"bulan": result["bulan"],
+                                                     "dataset": [d["name"] for d in result["dataset"]]})
         return True
 
     def _resources(self, prepared: PreparedFile, body: bytes, entry: Entry, fetched: dict[str, Any],

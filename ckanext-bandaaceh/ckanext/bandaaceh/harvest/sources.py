@@ -95,7 +95,7 @@ def load_source_file(path: str) -> SourceFile:
     if not isinstance(entries, list) or not entries:
         raise SourceFileError(f"{label}: 'entries' harus berupa daftar yang tidak kosong")
     first = entries[0] if isinstance(entries[0], dict) else {}
-    url = str(doc.get("url") or first.get("url") or first.get("index") or "").strip()
+    url = str(doc.get("url") or first.get("url") or first.get("index") or first.get("pengaduan") or "").strip()
     frequency = str(doc.get("frequency") or "WEEKLY").upper()
     if frequency not in FREQUENCIES:
         raise SourceFileError(f"{label}: frequency {frequency!r} tidak dikenal; pilihan: {', '.join(FREQUENCIES)}")

@@ -23,9 +23,11 @@ from typing import Any
 
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError, extract_tables, parse_date, read_workbook
 
-__all__ = ["ALIASES", "PERSONAL", "CASE_FIELDS", "STATUSES", "Case", "Column", "Export", "PengaduanError",
+__all__ = ["ALIASES", "PERIODE_RE", "PERSONAL", "CASE_FIELDS", "STATUSES", "Case", "Column", "Export", "PengaduanError",
            "describe_columns", "read_export"]
 
+#: A month, as the ``periode`` column and parameters write it.
+PERIODE_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 #: Statuses of the published table, in workflow order.
 STATUSES = ("masuk", "diteruskan", "ditindaklanjuti", "selesai", "ditolak")
 #: Canonical column -> accepted header spellings (normalised: lower case, letters and digits).

@@ -22,8 +22,8 @@ import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import datastore
-from ckanext.bandaaceh.pengaduan import (TABLE_FIELDS, PengaduanError, Row, Standard, aggregate, load_standards,
-                                         read_export)
+from ckanext.bandaaceh.pengaduan import (PERIODE_RE, TABLE_FIELDS, PengaduanError, Row, Standard, aggregate,
+                                         load_standards, read_export)
 from ckanext.bandaaceh.site import site_context, site_user_name
 
 __all__ = ["DATASET_TYPE", "ROLE_FIELD", "MAX_BYTES", "channel_standards", "dataset_name", "import_pengaduan"]
@@ -35,7 +35,6 @@ ROLES = ("rincian", "skpd", "ringkasan")
 ROLE_LABELS = {"rincian": "per bulan, SKPD, kategori dan status", "skpd": "per bulan dan SKPD",
                "ringkasan": "per bulan, seluruh kanal"}
 MAX_BYTES = 50 * 1024 * 1024
-PERIODE_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 #: Put before the description of generated sample datasets (never presented as real figures).
 SAMPLE_NOTE = "**DATA CONTOH** — dibangkitkan untuk demonstrasi portal, bukan data pengaduan sebenarnya.\n\n"
 COLUMN_INFO = {
