@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from ckanext.bandaaceh.pengaduan import (PengaduanError, aggregate, load_standards, percentile, read_export,
-                                         working_days_between)
+from ckanext.bandaaceh.pengaduan import (PengaduanError, aggregate, describe_columns, load_standards, percentile,
+                                         read_export, working_days_between)
 
 D = dt.date
 HEADER = ["No", "Tanggal Laporan", "Nama Pelapor", "No HP", "Kategori", "Instansi Tujuan", "Status",
@@ -77,6 +77,39 @@ def test_dropping_personal_columns_keeps_nothing_of_them(xlsx_export):
     assert not any(str(v).startswith(("Teuku", "Cut ", "0812")) for v in kept)
     assert export.cases[1].tanggal_masuk == D(2025, 7, 8)  # day-first text date
     assert [c.status for c in export.cases] == ["selesai", "selesai", "selesai", "selesai", "ditindaklanjuti"]
+
+
+def test_named_columns_are_dropped_and_another_personal_column_still_refuses(xlsx_export):
+    data = xlsx_export(HEADER, CASES, TITLE)
+    with pytest.raises(PengaduanError) as exc:
+        read_export(data, "suwarga-2025.xlsx", kanal="suwarga", drop_columns=["nama pelapor"])
+    assert "'No HP' (telepon)" in str(exc.value) and "Nama Pelapor" not in str(exc.value)
+    export = read_export(data, "suwarga-2025.xlsx", kanal="suwarga", drop_columns=["Nama Pelapor", "No HP", "Kategori"])
+    assert export.dropped_columns == ["Nama Pelapor", "No HP", "Kategori"]
+    assert {c.kategori for c in export.cases} == {"Lainnya"}  # a dropped column is not read
+
+
+def test_describe_columns_tells_how_each_column_is_read(xlsx_export):
+    columns = describe_columns(xlsx_export(HEADER, CASES, TITLE), "suwarga-2025.xlsx", drop_columns=["No HP"])
+    # (the running number "No" is left out by the spreadsheet layer already)
+    assert [(c.name, c.field, c.personal, c.dropped) for c in columns] == [
+        ("Tanggal Laporan", "tanggal_masuk", None, False),
+        ("Nama Pelapor", None, "nama", False), ("No HP", None, "telepon", True),
+        ("Kategori", "kategori", None, False), ("Instansi Tujuan", "skpd", None, False),
+        ("Status", "status", None, False), ("Tanggal Tanggapan", "tanggal_respon", None, False),
+        ("Tanggal Selesai", "tanggal_selesai", None, False), ("Diteruskan ke LAPOR", "diteruskan_lapor", None, False)]
+
+
+def test_the_per_skpd_level_takes_the_median_of_each_skpd_and_month(xlsx_export):
+    cases = read_export(xlsx_export(HEADER, CASES + [
+        [6, D(2025, 7, 9), "X", "0", "Drainase", "Dinas PUPR", "Proses", D(2025, 7, 9), None, ""]], TITLE),
+        "suwarga-2025.xlsx", kanal="suwarga", drop_personal=True).cases
+    rows = {(r.periode, r.skpd): r for r in aggregate(cases, load_standards()["suwarga"], level="skpd")}
+    assert sorted(rows) == [("2025-03", "Dinas PUPR"), ("2025-05", "Dinas Kesehatan"), ("2025-07", "Dinas PUPR")]
+    july = rows[("2025-07", "Dinas PUPR")]
+    assert (july.kategori, july.status, july.jumlah) == ("", "", 4)  # two categories, two statuses together
+    assert july.median_hari_respon == Decimal("1.5")  # days 3, 0, 5, 0
+    assert july.median_hari_selesai == Decimal(10)    # days 10, 3, 10 (one not closed)
 
 
 def test_aggregates_from_case_rows_match_the_hand_count(xlsx_export):

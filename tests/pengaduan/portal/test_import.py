@@ -89,6 +89,10 @@ def test_cli_import_and_samples(cli, operator, tmp_path, xlsx):
     result = cli.invoke(ckan_cli, ["bandaaceh", "pengaduan", "import", str(path), "--kanal", "suwarga"])
     assert result.exit_code == 1 and "'Nama Pelapor' (nama)" in result.output
     result = cli.invoke(ckan_cli, ["bandaaceh", "pengaduan", "import", str(path), "--kanal", "suwarga",
+                                   "--buang-kolom", "Nama Pelapor", "--dry-run"])
+    assert result.exit_code == 0 and "Kolom dibuang (tidak dibaca, tidak disimpan): Nama Pelapor" in result.output, result.output
+    assert "Diterbitkan" not in result.output
+    result = cli.invoke(ckan_cli, ["bandaaceh", "pengaduan", "import", str(path), "--kanal", "suwarga",
                                    "--buang-data-pribadi"])
     assert result.exit_code == 0, result.output
     assert "Diterbitkan: pengaduan-suwarga-2025" in result.output
@@ -98,3 +102,4 @@ def test_cli_import_and_samples(cli, operator, tmp_path, xlsx):
         pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": f"pengaduan-{kanal}-2024"})
         assert pkg["title"].startswith("[CONTOH]") and "DATA CONTOH" in pkg["notes"]
         assert len(table(pkg["name"], "ringkasan")) == 12
+        assert {r["periode"] for r in table(pkg["name"], "skpd")} == {f"2024-{m:02d}" for m in range(1, 13)}

@@ -55,7 +55,7 @@ def import_(file: str, kanal: str, periode: str | None, drop_personal: bool, dro
                   {"kanal": kanal, "periode": periode, "drop_personal": drop_personal,
                    "buang_kolom": list(drop_columns), "dry_run": dry_run})
     if result["kolom_dibuang"]:
-        click.echo(f"Kolom data pribadi dibuang: {', '.join(result['kolom_dibuang'])}")
+        click.echo(f"Kolom dibuang (tidak dibaca, tidak disimpan): {', '.join(result['kolom_dibuang'])}")
     click.echo(f"{result['jumlah_baris']} baris statistik untuk bulan {', '.join(result['bulan'])}")
     for ds in result["dataset"]:
         click.echo(f"Diterbitkan: {ds['name']} (sampai {ds['bulan_terakhir']})")
