@@ -142,3 +142,15 @@ def test_trend_per_skpd_chart_data_and_table(app, operator, xlsx):
     table = re.search(r'<table[^>]*id="pengaduan-tren-tabel">(.*?)</table>', page, re.S).group(1)
     assert "Dinas PUPR" in table and re.search(r"<td>2025-07</td><td class=\"num\">3</td><td class=\"num\">3</td>",
                                                table)
+
+
+def test_an_skpd_name_from_an_export_cannot_break_out_of_the_chart_data(app, operator, xlsx):
+    evil = "Dinas </script><script>alert(1)</script>"
+    rows = [JULY[0][:4] + [evil] + JULY[0][5:]]
+    tk.get_action("pengaduan_import")({"user": operator["name"]}, {
+        "upload": FileStorage(io.BytesIO(xlsx(rows)), filename="suwarga.xlsx"), "kanal": "suwarga",
+        "drop_personal": True})
+    raw = app.get("/pengaduan").get_data(as_text=True)
+    assert "<script>alert(1)" not in raw
+    embedded = re.search(r'<script type="application/json" class="pengaduan-tren-data">(.*?)</script>', raw, re.S)
+    assert json.loads(embedded.group(1))["skpd"][0]["skpd"] == evil
