@@ -141,3 +141,77 @@ def test_xlsx_x0000_escape_read_and_removed_in_tables(fixture_path):
     assert [c.name for c in t.columns] == ["Nama", "Nilai"]
     assert t.rows == [["Agus", 5], ["Budi", 7]]
     assert not os.path.exists(fixture_path("kontrol.xlsx"))
+
+
+def _long_mixed_workbook(path, rows: int) -> None:
+    """A sheet longer than one cleaning chunk whose columns change class part-way down."""
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Data")
+    ws.append([])  # a blank first row and an empty first column: positions must stay
+    for i in range(rows):
+        ws.append([
+            None,
+            i,  # written as a number: calamine gives a float, the grid an int
+            f"  K{i % 3} " if i % 7 else "   ",  # stripped; blank-only text is no value
+            i + 0.5 if i >= rows - 10 else float(i),  # integral until the last ten rows
+            2.0**60 if i == rows // 2 else 1.0,  # too large to be an exact int: stays float
+            "teks" if i == rows - 1 else i % 5,  # a text in the very last row of a number column
+            datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 30),
+        ])
+    wb.save(path)
+
+
+def test_long_sheet_cleaned_column_by_column_like_cell_by_cell(tmp_path):
+    n = 9_000  # more than two chunks of reader._CHUNK_ROWS rows
+    path = tmp_path / "panjang.xlsx"
+    _long_mixed_workbook(path, n)
+    rows = read_workbook(path).sheets[0].rows
+    assert len(rows) == n + 1 and rows[0] == [None] * 7
+    for i in (0, 1, 6, 7, 4095, 4096, 4097, n // 2, n - 11, n - 10, n - 1):
+        row = rows[i + 1]
+        assert row[0] is None
+        assert row[1] == i and type(row[1]) is int
+        assert row[2] == (f"K{i % 3}" if i % 7 else None)
+        expected_d = i + 0.5 if i >= n - 10 else i
+        assert row[3] == expected_d and type(row[3]) is (float if i >= n - 10 else int)
+        assert (row[4], type(row[4])) == ((2.0**60, float) if i == n // 2 else (1, int))
+        assert row[5] == ("teks" if i == n - 1 else i % 5)
+        assert row[6] == datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 30)
+    # equal texts share one object (the grid stays small); the values are what was written
+    assert rows[1 + 1][2] is rows[4 + 1][2]
+    # the bytes and the path of the same file read alike
+    assert read_workbook(path.read_bytes(), "panjang.xlsx").sheets[0].rows == rows
+
+
+def test_leading_empty_rows_and_columns_keep_positions(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C3"], ws["D3"], ws["E6"] = "Nama", 1, 2.5
+    path = tmp_path / "geser.xlsx"
+    wb.save(path)
+    rows = read_workbook(path).sheets[0].rows
+    assert rows[:2] == [[None] * 5, [None] * 5]
+    assert rows[2] == [None, None, "Nama", 1, None]
+    assert rows[5] == [None, None, None, None, 2.5]
+
+
+def test_path_read_falls_back_to_checked_bytes_when_the_file_changed(tmp_path):
+    """calamine reads a path through the open descriptor only while the file is as it was checked."""
+    import os
+
+    from ckanext.bandaaceh.spreadsheet import reader
+
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(b"PK" + b"x" * 10)
+    with open(path, "rb") as fh:
+        stamp = os.fstat(fh.fileno())
+        data = fh.read()
+        assert reader._checked_path((fh, stamp), data) == f"/proc/self/fd/{fh.fileno()}"
+        assert reader._checked_path((fh, stamp), data[:-1]) is None  # not the bytes that were checked
+        with open(path, "ab") as other:
+            other.write(b"y")
+        assert reader._checked_path((fh, stamp), data) is None  # changed since it was opened

@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import pickle
 import sys
-from typing import Iterator, NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 __all__ = ["RawSheet", "RawReadError", "read_raw"]
 
@@ -18,7 +19,7 @@ __all__ = ["RawSheet", "RawReadError", "read_raw"]
 class RawSheet(NamedTuple):
     name: str
     hidden: bool
-    rows: list  # calamine's to_python() rows
+    rows: Iterable  # calamine's rows from A1: a list (to_python), or an iterator when streamed
     merges: list  # (first_row, first_col, last_row, last_col), 0-based inclusive
 
 
@@ -36,12 +37,44 @@ def _fatal(exc: BaseException) -> bool:
     return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
 
 
-def read_raw(data: bytes, fmt: str, max_cells: int, wanted: list[str] | None) -> Iterator[RawSheet]:
-    """Yield the sheets of a workbook as calamine gives them (see RawSheet)."""
+def _rows_from_a1(cal: object, sheet: str) -> Iterator[list]:
+    """The rows of a calamine sheet from cell A1, one at a time, as ``to_python(skip_empty_area=False)``
+    gives them: ``iter_rows`` (python-calamine 0.9) starts at row 1 but leaves out the empty
+    columns left of the data, which are put back. calamine's copy of the sheet is freed
+    when the iterator is exhausted or dropped."""
+    start = cal.start or (0, 0)  # type: ignore[attr-defined]
+    width = start[1] + cal.width  # type: ignore[attr-defined]
+    try:
+        lead: list | None = None
+        for row in cal.iter_rows():  # type: ignore[attr-defined]
+            if lead is None:
+                lead = [""] * (width - len(row)) if len(row) < width else []
+            yield lead + row if lead else row
+    except GeneratorExit:
+        raise
+    except BaseException as exc:
+        if _fatal(exc):
+            raise
+        raise RawReadError("sheet", f"cannot read the sheet: {exc}", sheet) from None
+
+
+def read_raw(
+    data: bytes | str, fmt: str, max_cells: int, wanted: list[str] | None, *, stream: bool = False
+) -> Iterator[RawSheet]:
+    """Yield the sheets of a workbook as calamine gives them (see RawSheet).
+
+    ``data`` is the file's content, or the path of a file already checked (calamine then
+    reads it from disk, so its bytes are not held in memory twice). With ``stream`` the
+    rows of each sheet come as an iterator (:func:`_rows_from_a1`), so that calamine's copy
+    of a sheet and a full Python copy of it never exist at once.
+    """
     import python_calamine as pc
 
     try:
-        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if isinstance(data, str):
+            book = pc.CalamineWorkbook.from_path(data)
+        else:
+            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
         raise RawReadError("password", "the workbook is password-protected") from None
     except BaseException as exc:  # CalamineError, ZipError, XmlError, ValueError, pyo3's PanicException...
@@ -74,9 +107,12 @@ def read_raw(data: bytes, fmt: str, max_cells: int, wanted: list[str] | None) ->
                         f"the workbook has more than {max_cells:,} cells (sheet {meta.name!r} spans "
                         f"{rows:,} rows x {cols:,} columns)",
                     )
-                raw = cal.to_python(skip_empty_area=False)
                 merges = [(a[0], a[1], b[0], b[1]) for a, b in (cal.merged_cell_ranges or [])]
-                del cal  # free calamine's copy of the sheet before the caller builds its own
+                if stream:
+                    raw: Iterable = _rows_from_a1(cal, meta.name)
+                else:
+                    raw = cal.to_python(skip_empty_area=False)
+                del cal  # the caller builds its own copy: calamine's is freed with ``raw``
             except RawReadError:
                 raise
             except BaseException as exc:

@@ -35,6 +35,8 @@ _PLAIN_CLASSES = frozenset({int, float, Decimal, bool, str, datetime.date, datet
 _PLAIN_INT = re.compile(r"-?(?:0|[1-9]\d{0,14})")
 _COMMA_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,14}),(?:\d{1,2}|\d{4,12})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Integers below this print exactly in format(v, ".15g").
+_EXACT_15 = 10**15
 _DOT_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,14})\.(?:\d{1,2}|\d{4,12})")
 
 
@@ -104,9 +106,9 @@ def _classify_text(v: str, statistics: bool) -> tuple[str, object]:
     return "text", None
 
 
-def _text_column(values: Sequence[object]) -> list[object]:
+def _text_column(values: Sequence[object]) -> Sequence[object]:
     if set(map(type, values)) <= {str, _NoneType}:
-        return list(values)
+        return values
     return [None if v is None else to_text(v) for v in values]
 
 
@@ -157,7 +159,7 @@ class _ColumnScan:
             elif kind.endswith(":en"):
                 self.votes_en += 1
 
-    def finish(self, table_hint: str | None) -> tuple[str, list[object]]:
+    def finish(self, table_hint: str | None) -> tuple[str, Sequence[object]]:
         """Resolve ambiguous texts (column votes first, then the table's) and return (type, typed values)."""
         values = self.values
         if self.text:
@@ -179,14 +181,14 @@ class _ColumnScan:
         if self.has_bool:
             if has_int or has_dec or self.has_date or cache:
                 return "text", _text_column(values)
-            return "boolean", list(values)
+            return "boolean", values
         if self.has_date:
             if has_int or has_dec:
                 return "text", _text_column(values)
             for k in zeros:  # a dash in a date column is no date
                 cache[k] = None
             if self.classes <= {datetime.date, _NoneType}:
-                return "date", list(values)
+                return "date", values
             out = []
             for v in values:
                 if v is None:
@@ -209,6 +211,9 @@ class _ColumnScan:
                 if _NoneType in classes:
                     return "number", [None if v is None else Decimal(format(v, ".15g")) for v in values]
                 return "number", list(map(Decimal, map(format, values, repeat(".15g"))))
+            if classes == {int, float} and -_EXACT_15 < min(values) and max(values) < _EXACT_15:
+                # spreadsheet numbers, some integral: an int of at most 15 digits prints exactly in '.15g'
+                return "number", list(map(Decimal, map(format, values, repeat(".15g"))))
             if classes <= {int, float, _NoneType}:  # spreadsheet numbers, some integral
                 return "number", [
                     None if v is None else Decimal(v) if v.__class__ is int else Decimal(format(v, ".15g"))
@@ -228,7 +233,7 @@ class _ColumnScan:
             if p is not None:
                 cache[k] = int(p)
         if self.classes <= {int, _NoneType}:
-            return "integer", list(values)
+            return "integer", values
         return "integer", list(map(cache.get, values, values))
 
 
@@ -237,11 +242,12 @@ def type_columns(
     code_columns: Sequence[bool] = (),
     *,
     statistics: bool = False,
-) -> list[tuple[str, list[object]]]:
+) -> list[tuple[str, Sequence[object]]]:
     """Type each column; ambiguous '5.000'-like texts follow the column's, else the table's, convention.
 
     ``code_columns[j]`` true keeps column j text (identifiers such as 'Kode Rekening', 'NIK').
-    Returns (type, typed values) per column, the type one of COLUMN_TYPES.
+    Returns (type, typed values) per column, the type one of COLUMN_TYPES; a column that
+    needs no conversion comes back as the very sequence that was given (not a copy).
     """
     scans = [_ColumnScan(v, statistics) for v in columns_values]
     for scan, code in zip(scans, code_columns):

@@ -9,9 +9,11 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import itemgetter
 
 from . import _rawread
 from ._rawread import RawReadError, RawSheet, _fatal, read_raw
@@ -93,16 +95,92 @@ def _clean_other(value: object) -> object:
     return value
 
 
-def _clean_row(row: list[object]) -> list[object]:
-    """Normalize one row of calamine values (see :class:`Sheet`)."""
+def _clean_cells(values: Iterable[object]) -> list[object]:
+    """Normalize calamine values one by one (see :class:`Sheet`)."""
     return [
         (v.strip() or None)
         if v.__class__ is str
         else (int(v) if (v.is_integer() and -_INT_LIMIT < v < _INT_LIMIT) else v)
         if v.__class__ is float
         else _clean_other(v)
-        for v in row
+        for v in values
     ]
+
+
+def _clean_row(row: list[object]) -> list[object]:
+    """Normalize one row of calamine values (see :class:`Sheet`)."""
+    return _clean_cells(row)
+
+
+#: Rows cleaned at once: a chunk is turned into columns, cleaned column by column, and back.
+_CHUNK_ROWS = 4096
+_EMPTY_TO_NONE = {"": None}
+#: Classes whose equal values may share one object in a column (equal and hashable, never equal across classes here).
+_SHARED = frozenset({str, int, datetime.date, datetime.datetime})
+
+
+class _ColumnCleaner:
+    """Cleans one column of a sheet chunk by chunk, the way :func:`_clean_cells` does, at C speed
+    for columns of one class; equal texts, integers and dates then share one object (a long
+    sheet repeats its kecamatan, gampong and dates), which keeps the grid small. A column with
+    mostly distinct values stops sharing (the lookup table would cost more than it saves)."""
+
+    __slots__ = ("shared", "seen")
+
+    def __init__(self) -> None:
+        self.shared: dict[type, dict[object, object] | None] = {}
+        self.seen = 0
+
+    def clean(self, column: list[object]) -> list[object]:
+        classes = set(map(type, column))
+        self.seen += len(column)
+        if len(classes) != 1:
+            return _clean_cells(column)
+        cls = classes.pop()
+        if cls is str:
+            values: Iterable[object] = map(str.strip, column)  # the same object when there is nothing to strip
+        elif cls is float:
+            if not (all(map(float.is_integer, column)) and -_INT_LIMIT < min(column) and max(column) < _INT_LIMIT):
+                return _clean_cells(column)
+            values, cls = map(int, column), int
+        elif cls in _SHARED:
+            values = column
+        else:
+            return _clean_cells(column)
+        table = self.shared.get(cls, _EMPTY_TO_NONE)
+        if table is _EMPTY_TO_NONE:
+            table = self.shared[cls] = {"": None} if cls is str else {}
+        values = list(values)
+        if table is None:  # sharing stopped for this column
+            return list(map(_EMPTY_TO_NONE.get, values, values)) if cls is str else values
+        out = list(map(table.setdefault, values, values))
+        if len(table) > 1024 and len(table) > self.seen // 2:
+            self.shared[cls] = None
+        return out
+
+
+def _clean_grid(raw_rows: Iterable[list[object]]) -> list[list[object]]:
+    """The cleaned rows (see :class:`Sheet`) of calamine's rows, consumed chunk by chunk so that
+    a streamed sheet is never held twice (raw and cleaned)."""
+    rows: list[list[object]] = []
+    cleaners: list[_ColumnCleaner] = []
+    source = iter(raw_rows)
+    while True:
+        chunk = list(islice(source, _CHUNK_ROWS))
+        if not chunk:
+            break
+        width = max(map(len, chunk))
+        if width == 0:
+            rows.extend([] for _ in chunk)
+            continue
+        if min(map(len, chunk)) != width:
+            chunk = [row + [""] * (width - len(row)) for row in chunk]
+        while len(cleaners) < width:
+            cleaners.append(_ColumnCleaner())
+        columns = [cleaners[c].clean(list(map(itemgetter(c), chunk))) for c in range(width)]
+        del chunk
+        rows.extend(map(list, zip(*columns)))
+    return rows
 
 
 def _trim(rows: list[list[object]]) -> list[list[object]]:
@@ -192,19 +270,27 @@ def _raw_in_child(data: bytes, fmt: str, name: str, max_cells: int, wanted: list
     return [RawSheet(*r) for r in result]
 
 
-def _read_calamine(data: bytes, fmt: str, name: str, max_cells: int, wanted: list[str] | None) -> list[Sheet]:
-    raws = _raw_in_child(data, fmt, name, max_cells, wanted) if fmt == "xls" else read_raw(data, fmt, max_cells, wanted)
+def _read_calamine(
+    data: bytes | str, fmt: str, name: str, max_cells: int, wanted: list[str] | None
+) -> list[Sheet]:
+    if fmt == "xls":
+        assert isinstance(data, bytes)
+        raws: Iterable[RawSheet] = _raw_in_child(data, fmt, name, max_cells, wanted)
+    else:
+        raws = read_raw(data, fmt, max_cells, wanted, stream=True)
+    del data
     sheets: list[Sheet] = []
     try:
         for raw_sheet in raws:
-            rows = raw_sheet.rows
-            for i, row in enumerate(rows):  # in place, so each raw row is freed as we go
-                rows[i] = _clean_row(row)
-            merges = [tuple(m) for m in raw_sheet.merges]
+            sheet_name, hidden, raw_rows, merges_raw = raw_sheet
+            del raw_sheet
+            rows = _clean_grid(raw_rows)
+            del raw_rows  # calamine's copy of the sheet goes with it
+            merges = [tuple(m) for m in merges_raw]
             if merges:
                 _pad(rows)
                 _apply_merges(rows, merges)
-            sheets.append(Sheet(name=raw_sheet.name, rows=_trim(rows), merges=merges, hidden=raw_sheet.hidden))
+            sheets.append(Sheet(name=sheet_name, rows=_trim(rows), merges=merges, hidden=hidden))
     except RawReadError as exc:
         raise SpreadsheetError(exc.message, file=name, sheet=exc.sheet) from None
     return sheets
@@ -227,6 +313,7 @@ def read_workbook(
     the named sheets (a missing name is an error). A CSV file gives one sheet
     named after the file.
     """
+    fh = None
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = os.path.basename(filename) if filename else "<data>"
@@ -239,15 +326,21 @@ def read_workbook(
             size = os.path.getsize(path)
             if size > max_bytes:
                 raise SpreadsheetError(f"the file is {size:,} bytes, more than the limit of {max_bytes:,}", file=name)
-            with open(path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
+            fh = open(path, "rb")  # kept open: calamine reads this very file once it is checked
+            stamp = os.fstat(fh.fileno())
+            data = fh.read(max_bytes + 1)
         except OSError as exc:
+            if fh is not None:
+                fh.close()
             raise SpreadsheetError(f"cannot open the file: {exc.strerror or exc}", file=name) from None
         if len(data) > max_bytes:
+            fh.close()
             raise SpreadsheetError(f"the file is more than the limit of {max_bytes:,} bytes", file=name)
+    content = [data]
+    del data  # _read lets go of the bytes once they are checked
     try:
         with gc_paused():
-            return _read(data, name, max_cells, sheets)
+            return _read(content, name, max_cells, sheets, (fh, stamp) if fh is not None else None)
     except SpreadsheetError:
         raise
     except BaseException as exc:  # pyo3's PanicException is a BaseException
@@ -255,9 +348,39 @@ def read_workbook(
             raise
         # a safety net: damaged files must never leak a raw library error
         raise SpreadsheetError(f"cannot read the file ({type(exc).__name__}: {exc})", file=name) from exc
+    finally:
+        if fh is not None:
+            fh.close()
 
 
-def _read(data: bytes, name: str, max_cells: int, sheets: list[str] | None) -> Workbook:
+def _checked_path(opened: tuple[io.BufferedReader, os.stat_result], data: bytes) -> str | None:
+    """The path through which calamine can read the checked open file itself, or None.
+
+    ``/proc/self/fd/N`` opens the same file as the descriptor that was read (not
+    whatever now sits at its name); its size and modification time must still be
+    those it had when it was opened, and the size that of the checked bytes.
+    Otherwise (no /proc, a file that changed) calamine gets the checked bytes.
+    """
+    fh, stamp = opened
+    proc = f"/proc/self/fd/{fh.fileno()}"
+    try:
+        now = os.fstat(fh.fileno())
+        if not os.path.exists(proc):
+            return None
+    except OSError:
+        return None
+    same = (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) == (stamp.st_ino, stamp.st_dev, stamp.st_size, stamp.st_mtime_ns)
+    return proc if same and now.st_size == len(data) else None
+
+
+def _read(
+    content: list[bytes],
+    name: str,
+    max_cells: int,
+    sheets: list[str] | None,
+    opened: tuple[io.BufferedReader, os.stat_result] | None = None,
+) -> Workbook:
+    data = content.pop()
     fmt = detect_format(data, name)
     if fmt == "csv":
         text, _encoding = decode_text(data)
@@ -268,4 +391,9 @@ def _read(data: bytes, name: str, max_cells: int, sheets: list[str] | None) -> W
             raise SpreadsheetError(f"a CSV file has one sheet, {sheet_name!r}", file=name)
         return Workbook(filename=name, format=fmt, sheets=[Sheet(name=sheet_name, rows=_trim(rows))])
     check_container(data, fmt, name, max_cells=max_cells)
-    return Workbook(filename=name, format=fmt, sheets=_read_calamine(data, fmt, name, max_cells, sheets))
+    source: bytes | str = data
+    if opened is not None and fmt != "xls":
+        # calamine reads the checked file from disk: its bytes are not held twice while it parses
+        source = _checked_path(opened, data) or data
+    del data
+    return Workbook(filename=name, format=fmt, sheets=_read_calamine(source, fmt, name, max_cells, sheets))

@@ -612,7 +612,7 @@ def _build(
     width = max([len(rows[x]) for x in header_rows] + [max(map(len, data), default=0)])
     if data and min(map(len, data)) != width:
         data = [d + [None] * (width - len(d)) for d in data]
-    by_column = list(zip(*data)) if data else [()] * width
+    by_column = [list(map(itemgetter(c), data)) for c in range(width)]  # faster than zip(*data)
     used = [
         any(c < len(rows[x]) and rows[x][c] is not None for x in header_rows)
         or by_column[c].count(None) != len(data)
@@ -623,9 +623,11 @@ def _build(
         return None, end
     names, levels, marks = _header_names(grid, header_rows, cols)
     names = _unique_names(names, cols)
-    typed = type_columns(
-        [by_column[c] for c in cols], [bool(_CODE_HEADER.search(nm)) for nm in names], statistics=statistics
-    )
+    raw_columns = [by_column[c] for c in cols]
+    n_data = len(data)
+    del by_column, data  # the raw cells live on in the sheet; the transposed copy goes as soon as it is typed
+    typed = type_columns(raw_columns, [bool(_CODE_HEADER.search(nm)) for nm in names], statistics=statistics)
+    del raw_columns
     kinds = [kind for kind, _ in typed]
     typed_columns = [values for _, values in typed]
     descriptions = [""] * len(cols)
@@ -640,7 +642,7 @@ def _build(
         Column(name=name, type=kind, description=desc, levels=lv)
         for name, kind, desc, lv in zip(names, kinds, descriptions, levels)
     ]
-    out_rows = list(map(list, zip(*typed_columns))) if data and cols else [[] for _ in data]
+    out_rows = list(map(list, zip(*typed_columns))) if n_data and cols else [[] for _ in range(n_data)]
     table = Table(
         sheet=sheet_name,
         columns=columns,
