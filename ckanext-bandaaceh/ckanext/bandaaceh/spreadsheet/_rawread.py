@@ -65,8 +65,8 @@ def read_raw(
 
     ``data`` is the file's content, or the path of a file already checked (calamine then
     reads it from disk, so its bytes are not held in memory twice). With ``stream`` the
-    rows of each sheet come as an iterator (:func:`_rows_from_a1`), so that calamine's copy
-    of a sheet and a full Python copy of it never exist at once.
+    rows of each sheet come as an iterator (:func:`_rows_from_a1`): the caller cleans them
+    as they come, so calamine's copy of a sheet never sits beside a raw Python copy of it.
     """
     import python_calamine as pc
 

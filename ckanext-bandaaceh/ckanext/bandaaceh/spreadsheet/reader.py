@@ -147,8 +147,9 @@ class _ColumnCleaner:
             values = column
         else:
             return _clean_cells(column)
-        table = self.shared.get(cls, _EMPTY_TO_NONE)
-        if table is _EMPTY_TO_NONE:
+        if cls in self.shared:
+            table = self.shared[cls]
+        else:
             table = self.shared[cls] = {"": None} if cls is str else {}
         values = list(values)
         if table is None:  # sharing stopped for this column
