@@ -625,9 +625,9 @@ def _build(
     names = _unique_names(names, cols)
     raw_columns = [by_column[c] for c in cols]
     n_data = len(data)
-    del by_column, data  # the raw cells live on in the sheet; the transposed copy goes as soon as it is typed
+    del by_column, data  # unused columns go now; a column typing converts goes once typed
     typed = type_columns(raw_columns, [bool(_CODE_HEADER.search(nm)) for nm in names], statistics=statistics)
-    del raw_columns
+    del raw_columns  # (a column that needed no conversion comes back as the same list)
     kinds = [kind for kind, _ in typed]
     typed_columns = [values for _, values in typed]
     descriptions = [""] * len(cols)
