@@ -188,37 +188,45 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
     def cell(row: list[Any], key: str) -> Any:
         return row[found[key]] if key in found and found[key] < len(row) else None
 
+    def column(key: str) -> str:
+        """``kolom <header as in the file>`` of a canonical column."""
+        return f"kolom {table.columns[found[key]].name if key in found else key.replace('_', ' ')}"
+
+    # Where a row is: the file, the sheet of a workbook (a CSV has one), the row in the sheet.
+    place = filename if workbook.format == "csv" else f"{filename}, sheet '{table.sheet}'"
+
     if export.shape == "aggregate":
         if "jumlah" not in found:
             raise PengaduanError(f"{filename}: tidak dikenali: perlu kolom tanggal masuk (satu baris per pengaduan) "
                                  "atau kolom jumlah (rekap); kolom yang ada: "
                                  + ", ".join(c.name for c in table.columns))
         for r, row in zip(table.source_rows, table.rows):
-            where = f"{filename}, baris {r}"
+            where = f"{place}, baris {r}"
             count = cell(row, "jumlah")
             if not isinstance(count, (int, Decimal)) or count < 0 or int(count) != count:
-                raise PengaduanError(f"{where}, kolom {table.columns[found['jumlah']].name}: jumlah {count!r} "
+                raise PengaduanError(f"{where}, {column('jumlah')}: jumlah {count!r} "
                                      "bukan bilangan bulat tidak negatif")
             export.counts.append({"skpd": str(cell(row, "skpd") or ""), "kategori": str(cell(row, "kategori") or "Lainnya"),
-                                  "status": _status(cell(row, "status"), where), "jumlah": int(count)})
+                                  "status": _status(cell(row, "status"), f"{where}, {column('status')}"),
+                                  "jumlah": int(count)})
         return export
 
     for r, row in zip(table.source_rows, table.rows):
-        where = f"{filename}, baris {r}"
-        masuk = _date(cell(row, "tanggal_masuk"), f"{where}, kolom tanggal masuk")
+        where = f"{place}, baris {r}"
+        masuk = _date(cell(row, "tanggal_masuk"), f"{where}, {column('tanggal_masuk')}")
         if masuk is None:
-            raise PengaduanError(f"{where}: tanggal masuk kosong")
+            raise PengaduanError(f"{where}, {column('tanggal_masuk')}: tanggal masuk kosong")
         case = Case(tanggal_masuk=masuk,
-                    tanggal_respon=_date(cell(row, "tanggal_respon"), f"{where}, kolom tanggal respon"),
-                    tanggal_selesai=_date(cell(row, "tanggal_selesai"), f"{where}, kolom tanggal selesai"),
-                    status=_status(cell(row, "status"), f"{where}, kolom status"),
+                    tanggal_respon=_date(cell(row, "tanggal_respon"), f"{where}, {column('tanggal_respon')}"),
+                    tanggal_selesai=_date(cell(row, "tanggal_selesai"), f"{where}, {column('tanggal_selesai')}"),
+                    status=_status(cell(row, "status"), f"{where}, {column('status')}"),
                     kategori=str(cell(row, "kategori") or "Lainnya").strip(),
                     skpd=str(cell(row, "skpd") or "").strip(),
                     diteruskan_lapor=_norm(cell(row, "diteruskan_lapor") or "") in _TRUE or kanal == "lapor")
         for label, later in (("respon", case.tanggal_respon), ("selesai", case.tanggal_selesai)):
             if later is not None and later < masuk:
-                raise PengaduanError(f"{where}: tanggal {label} {later.isoformat()} sebelum tanggal masuk "
-                                     f"{masuk.isoformat()}")
+                raise PengaduanError(f"{where}, {column('tanggal_' + label)}: tanggal {label} {later.isoformat()} "
+                                     f"sebelum tanggal masuk {masuk.isoformat()}")
         export.cases.append(case)
     if not export.cases:
         raise PengaduanError(f"{filename}: tidak ada baris pengaduan")
