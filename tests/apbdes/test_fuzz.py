@@ -65,13 +65,13 @@ def _unreadable(text: str) -> bool:
     return False
 
 
-def _read(data: bytes, filename: str, **kw) -> Budget | None:
-    """Read and check like the importer does; None when refused with a BudgetReadError."""
+def _read(data: bytes, filename: str, **kw) -> Budget | BudgetReadError:
+    """Read and check like the importer does; the BudgetReadError when refused."""
     try:
         budget = read_budget(data, filename, reference=REF, **kw)
     except BudgetReadError as exc:
         assert exc.code in READ_CODES and exc.problem.message, exc.problem
-        return None
+        return exc
     problems = budget.problems + validate(budget, REF)
     for p in problems:
         if p.code in CELL_CODES:
@@ -106,7 +106,9 @@ def _apply(edits: list[tuple[str, int, str, str]]) -> dict[str, list[list[str]]]
 def test_siskeudes_random_amount_text(edits):
     """Every unreadable amount cell is an invalid_amount error naming its table, row and column."""
     budget = _read(_zip(_apply(edits)), "siskeudes.zip")
-    assert budget is not None
+    if isinstance(budget, BudgetReadError):  # a NUL: the whole member is refused, naming table and row
+        assert any("\x00" in t for *_, t in edits) and budget.problem.sheet and budget.problem.row, budget.problem
+        return
     final = {(m[:-4], r + 1, c): t for m, r, c, t in edits}  # the last edit of a cell wins; row 1 = header
     expected = {k for k, t in final.items() if t.strip() and _unreadable(t)}
     found = {(p.sheet, p.row, p.field) for p in budget.problems if p.code == "invalid_amount"}
@@ -133,7 +135,9 @@ def test_penjabaran_random_amount_text(edits):
     for i, text in edits:
         rows[i][2] = text
     budget = _read(encode_csv(rows, ";"), "penjabaran.csv")
-    assert budget is not None
+    if isinstance(budget, BudgetReadError):  # a NUL: the file is refused, naming the row
+        assert any("\x00" in t for _, t in edits) and budget.problem.row, budget.problem
+        return
     final = dict(edits)
     unreadable = {i + 1 for i, t in final.items() if t.strip() and _unreadable(t)}
     found = {p.row for p in budget.problems if p.code == "invalid_amount"}
