@@ -76,11 +76,12 @@ def mutated_bytes(draw: Callable, data: bytes, max_edits: int = 4) -> bytes:
 
 
 def rezip(members: dict[str, bytes]) -> bytes:
-    """A deflated zip of ``members`` (name -> bytes), in order."""
+    """A deflated zip of ``members`` (name -> bytes), in order, with fixed member dates (same bytes
+    on every run)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in members.items():
-            zf.writestr(name, content)
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 

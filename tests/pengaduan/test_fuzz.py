@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
 
 from ckanext.bandaaceh.pengaduan import PengaduanError, aggregate, load_standards, read_export
 from tests.fuzzing import amount_text, cell_text, csv_grid, encode_csv, mutated_bytes, mutated_zip
-
-from .conftest import _xlsx
 
 pytestmark = pytest.mark.fuzz
 
@@ -26,8 +25,8 @@ _date_text = st.one_of(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)).map(
                        st.sampled_from(["31/02/2025", "2025-13-01", "7 Juli 2025", "00/00/0000", "9999-12-31"]),
                        cell_text)
 _case_cell = st.one_of(_date_text, st.sampled_from(["Selesai", "baru", "proses", "Entah", "Ya", "Tidak"]), cell_text)
-EXPORT = _xlsx(CASE_HEADER, [[dt.date(2025, 7, 7), dt.date(2025, 7, 8), dt.date(2025, 7, 10), "Selesai", "Jalan",
-                              "Dinas PUPR", "Ya"]] * 3)
+#: A case export (CASE_HEADER, three rows) written once by openpyxl: fixed bytes, so the mutations repeat.
+EXPORT = (Path(__file__).resolve().parents[1] / "fixtures" / "pengaduan" / "suwarga-fuzz.xlsx").read_bytes()
 
 
 def _read(data: bytes, filename: str) -> None:
@@ -57,9 +56,9 @@ def test_mutated_xlsx_export(data):
 # --- regressions: one per finding ---------------------------------------------------------
 
 
-def test_errors_name_the_sheet_and_column():
+def test_errors_name_the_sheet_and_column(xlsx_export):
     """A bad status of a count export named neither its column nor, in a workbook, its sheet."""
-    data = _xlsx(COUNT_HEADER, [["Dinas PUPR", "Jalan", "Entah", 3]])
+    data = xlsx_export(COUNT_HEADER, [["Dinas PUPR", "Jalan", "Entah", 3]])
     with pytest.raises(PengaduanError, match=re.escape("lapor.xlsx, sheet 'Sheet', baris 2, kolom Status: status "
                                                        "'Entah' tidak dikenal")):
         read_export(data, "lapor.xlsx", kanal="lapor")

@@ -131,7 +131,8 @@ def _date(value: Any, where: str) -> dt.date | None:
     return parsed.date() if isinstance(parsed, dt.datetime) else parsed
 
 
-def _table(data: bytes, filename: str) -> Any:
+def _table(data: bytes, filename: str) -> tuple[Any, str]:
+    """The export's largest table and the file's format (``csv``, ``xlsx``, ...)."""
     try:
         workbook = read_workbook(data, filename)
         tables = [t for sheet in workbook.sheets for t in extract_tables(sheet, filename=filename)]
@@ -139,7 +140,7 @@ def _table(data: bytes, filename: str) -> Any:
         raise PengaduanError(f"{filename}: berkas tidak dapat dibaca: {exc}") from None
     if not tables:
         raise PengaduanError(f"{filename}: tidak ada tabel dengan baris judul kolom")
-    return max(tables, key=lambda t: len(t.rows))
+    return max(tables, key=lambda t: len(t.rows)), workbook.format
 
 
 def _columns(table: Any, drop_personal: bool, drop_columns: Collection[str]) -> list[Column]:
@@ -162,7 +163,7 @@ def _columns(table: Any, drop_personal: bool, drop_columns: Collection[str]) -> 
 def describe_columns(data: bytes, filename: str, *, drop_columns: Collection[str] = ()) -> list[Column]:
     """Every column of the export's table: the canonical column it is read as, the kind of
     personal data it holds, whether it is left out. Refuses nothing but an unreadable file."""
-    return _columns(_table(data, filename), False, drop_columns)
+    return _columns(_table(data, filename)[0], False, drop_columns)
 
 
 def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool = False,
@@ -172,7 +173,7 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
     ``drop_personal``: leave out every personal data column; ``drop_columns``: leave out the
     columns of these names (matched like the aliases). A personal column left in refuses the file.
     """
-    table = _table(data, filename)
+    table, fmt = _table(data, filename)
     columns = _columns(table, drop_personal, drop_columns)
     personal = [c for c in columns if c.personal and not c.dropped]
     if personal:
@@ -193,7 +194,7 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
         return f"kolom {table.columns[found[key]].name if key in found else key.replace('_', ' ')}"
 
     # Where a row is: the file, the sheet of a workbook (a CSV has one), the row in the sheet.
-    place = filename if workbook.format == "csv" else f"{filename}, sheet '{table.sheet}'"
+    place = filename if fmt == "csv" else f"{filename}, sheet '{table.sheet}'"
 
     if export.shape == "aggregate":
         if "jumlah" not in found:
