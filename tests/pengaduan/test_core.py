@@ -150,7 +150,7 @@ def test_an_aggregate_export_is_read_as_counts():
 
 def test_bad_rows_are_named_by_file_row_and_column(xlsx_export):
     rows = [[D(2025, 7, 7), "Jalan", "Entah", D(2025, 7, 8)]]
-    with pytest.raises(PengaduanError, match=r"lpm.xlsx, baris 4, kolom status: status 'Entah' tidak dikenal"):
+    with pytest.raises(PengaduanError, match=r"lpm.xlsx, sheet 'Sheet', baris 4, kolom Status: status 'Entah' tidak dikenal"):
         read_export(xlsx_export(["Tanggal Laporan", "Kategori", "Status", "Tanggal Tanggapan"], rows, TITLE), "lpm.xlsx",
                     kanal="sms-lpm")
     rows = [[D(2025, 7, 7), "Jalan", "Selesai", D(2025, 7, 1)]]

@@ -297,8 +297,9 @@ def test_control_characters_never_reach_a_table_csv():
 
 
 def test_nul_in_csv_is_refused():
-    with pytest.raises(SpreadsheetError, match="binary"):
+    with pytest.raises(SpreadsheetError, match="binary") as exc:
         read_workbook(b"Nama,Nilai\r\nAg\x00us,5\r\n", "nul.csv")
+    assert (exc.value.file, exc.value.row) == ("nul.csv", 2)  # found by the fuzz test: it named no row
 
 
 def test_xlsx_escaped_control_characters_are_removed():

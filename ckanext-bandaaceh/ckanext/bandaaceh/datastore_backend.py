@@ -13,6 +13,10 @@ reproduces it
 The plugin ``bandaaceh_datastore`` (listed *after* ``datastore`` in ``ckan.plugins``: the
 registrations are applied in that order and the last one wins) registers this subclass for ``postgresql://`` URLs. It reads every row inside the ``with``
 block and fills the type cache once, under a lock, before the first search of a process.
+
+The same plugin, as an ``IDatastore`` (it must come after ``datastore``, which is the first),
+neutralises formula-leading text cells in the DataStore's CSV/TSV output
+(:mod:`ckanext.bandaaceh.security.dump`).
 """
 from __future__ import annotations
 
@@ -25,7 +29,9 @@ from psycopg2.extras import register_composite
 import ckan.plugins as p
 from ckan.types import Context
 from ckanext.datastore.backend import postgres
-from ckanext.datastore.interfaces import IDatastoreBackend
+from ckanext.datastore.interfaces import IDatastore, IDatastoreBackend
+
+from ckanext.bandaaceh.security.dump import neutralise_select
 
 _TYPES_LOCK = threading.Lock()
 
@@ -140,9 +146,15 @@ def _column_schema(conn: sa.engine.Connection, id: str) -> dict[str, dict[str, A
 
 
 class DatastoreBackendPlugin(p.SingletonPlugin):
-    """``bandaaceh_datastore``: registers :class:`ThreadSafePostgresqlBackend`."""
+    """``bandaaceh_datastore``: registers :class:`ThreadSafePostgresqlBackend`; neutralises
+    formula cells in the DataStore's CSV/TSV output."""
 
     p.implements(IDatastoreBackend, inherit=True)
+    p.implements(IDatastore, inherit=True)
 
     def register_backends(self) -> dict[str, type[postgres.DatastorePostgresqlBackend]]:
         return {"postgresql": ThreadSafePostgresqlBackend, "postgres": ThreadSafePostgresqlBackend}
+
+    def datastore_search(self, context: Context, data_dict: dict[str, Any], fields_types: dict[str, str],
+                         query_dict: dict[str, Any]) -> dict[str, Any]:
+        return neutralise_select(data_dict, fields_types, query_dict)

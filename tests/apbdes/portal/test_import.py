@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,8 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories
 
 from ckanext.bandaaceh import apbdes
+
+from tests.fuzzing import replace_member
 
 from .conftest import FIXTURES, KAMPUNG_BARU, NEUSU_JAYA, fixture_module, run_import, upload
 
@@ -420,3 +423,31 @@ def test_formula_cells_are_neutralised_in_every_budget_csv_but_exact_in_the_data
     city = app.get("/transparansi-apbg/apbg-2025.csv").get_data(as_text=True)
     row = next(r for r in csv.DictReader(io.StringIO(city)) if r["kode_rekening"] == "4.1.1.01")
     assert (row["uraian"], row["anggaran"]) == ("'" + evil, "15000000")
+
+
+def test_api_siskeudes_text_amount_is_a_validation_error(app, operator):
+    """Issue 9 item 9: a Siskeudes zip with ``AnggaranStlhPAK`` = ``satu juta`` was an HTTP 500
+    (ValueError); through the API it is a validation error naming file, table, row and column,
+    and nothing is published."""
+    org, user = operator()
+    token = factories.APIToken(user=user["name"])["token"]
+    source = FIXTURES / "siskeudes-pak.zip"
+    with zipfile.ZipFile(source) as zf:
+        rinci = zf.read("Ta_RABRinci.csv").decode("utf-8").splitlines()
+    header, first = rinci[0].split(","), rinci[1].split(",")
+    first[header.index("AnggaranStlhPAK")] = "satu juta"  # the fixture's cells hold no commas
+    rinci[1] = ",".join(first)
+    data = replace_member(source.read_bytes(), "Ta_RABRinci.csv", "\r\n".join(rinci).encode("utf-8"))
+    resp = app.post("/api/3/action/apbdes_import", headers={"Authorization": token}, data={
+        "gampong": org["name"], "tahun": "2025", "upload": (io.BytesIO(data), "satu-juta.zip")}, status=409)
+    body = resp.json
+    assert not body["success"] and body["error"]["__type"] == "Validation Error"
+    errors = [p for p in body["error"]["problems"] if p["severity"] == "error"]
+    # the cell itself, then what follows from reading it as 0 (its objek no longer sums up)
+    assert [(p["code"], p["file"], p["sheet"], p["row"], p["field"], p["found"]) for p in errors
+            if p["code"] == "invalid_amount"] == [
+        ("invalid_amount", "satu-juta.zip", "Ta_RABRinci", 2, "AnggaranStlhPAK", "satu juta")]
+    assert {p["code"] for p in errors} == {"invalid_amount", "sum_mismatch"}
+    assert "satu-juta.zip, sheet Ta_RABRinci: Baris 2: nilai kolom AnggaranStlhPAK 'satu juta' bukan angka." in \
+        body["error"]["upload"]
+    assert tk.get_action("package_search")({"ignore_auth": True}, {"fq": "dataset_type:apbdes"})["count"] == 0

@@ -108,7 +108,7 @@ def read_zip_tables(
                 wb = read_workbook(content, info.filename, **kwargs)
             except SpreadsheetError as exc:
                 raise BudgetReadError("unreadable_file", f"{info.filename} di dalam zip tidak dapat dibaca: {exc.reason}.",
-                                      sheet=tname) from None
+                                      sheet=tname, row=exc.row) from None
             sheets.append(Sheet(tname, wb.sheets[0].rows if wb.sheets else []))
     return Workbook(filename=name or "<data>", format="zip", sheets=sheets)
 

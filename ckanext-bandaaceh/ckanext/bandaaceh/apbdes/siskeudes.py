@@ -22,6 +22,7 @@ Ta_RABRinci rows are the leaf lines; Ta_RAB rows are their stated objek totals.
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 from typing import Any, Sequence
 
@@ -169,7 +170,7 @@ def read_siskeudes(
             found=", ".join(years),
         )
     desa = desas[0] if desas else None
-    if years and years[0].isdigit():
+    if years and re.fullmatch(r"[0-9]{4}", years[0]):
         budget.hints["tahun"] = int(years[0])
     if desa and kota:
         budget.hints["gampong"] = f"{kota}.{desa}"
@@ -181,12 +182,37 @@ def read_siskeudes(
     def wanted(get) -> bool:
         return (desa is None or _code(get("Kd_Desa")) == desa) and (not years or _text(get("Tahun")) == years[0])
 
-    # Stage: revised amounts differ from the original ones -> the export holds a PAK.
+    reported: set[tuple[str, int, str]] = set()
+
+    def amount(get, row: int, table: str, col: str) -> Decimal:
+        """The amount in column ``col``; text that is not a number is an ``invalid_amount`` error
+        (said once per cell) and reads as 0 so that every other check still runs."""
+        raw = get(col)
+        try:
+            v = _num(raw)
+        except ValueError as exc:
+            if (table, row, col) not in reported:
+                reported.add((table, row, col))
+                why = "di luar jangkauan" if "range" in str(exc) else "bukan angka"
+                budget.problems.append(
+                    Problem("error", "invalid_amount", f"Baris {row}: nilai kolom {col} '{raw}' {why}.",
+                            row=row, field=col, found=str(raw), sheet=table)
+                )
+            return Decimal(0)
+        return v if v is not None else Decimal(0)
+
+    # Every amount cell of the selected rows is read, whichever stage is published: text in a
+    # column of the other stage is as wrong as in the one read. A revised amount that differs
+    # from the original one means the export holds a PAK.
     has_pak = False
-    for _, get in t_rinci.records():
-        if wanted(get) and _text(get("AnggaranStlhPAK")) and _num(get("AnggaranStlhPAK")) != _num(get("Anggaran")):
-            has_pak = True
-            break
+    for table in (t_rab, t_rinci):
+        for row, get in table.records():
+            if not wanted(get):
+                continue
+            original = amount(get, row, table.name, "Anggaran")
+            if _text(get("AnggaranStlhPAK")):
+                revised = amount(get, row, table.name, "AnggaranStlhPAK")
+                has_pak = has_pak or (table is t_rinci and revised != original)
     if has_pak:
         budget.hints["tahap"] = "perubahan"
     use_stage = tahap or budget.hints.get("tahap") or "murni"
@@ -209,18 +235,6 @@ def read_siskeudes(
             if keg and _text(get("Nama_Kegiatan")):
                 budget.kegiatan_names[keg] = _text(get("Nama_Kegiatan"))
 
-    def amount(get, row: int, table: str, col: str = amount_col) -> Decimal:
-        raw = get(col)
-        try:
-            v = _num(raw)
-        except ValueError:
-            budget.problems.append(
-                Problem("error", "invalid_amount", f"{table}.csv baris {row}: nilai {col} '{raw}' bukan angka.",
-                        row=row, field="anggaran", found=str(raw), sheet=table)
-            )
-            return Decimal(0)
-        return v if v is not None else Decimal(0)
-
     def before(get, row: int, table: str) -> Decimal | None:
         """The amount before the revision (``Anggaran``), kept when reading the revised budget."""
         return amount(get, row, table, "Anggaran") if use_stage == "perubahan" else None
@@ -240,7 +254,7 @@ def read_siskeudes(
         account, keg = account_and_kegiatan(get)
         desc = names.get(account) or (reference.rekening[account].nama if reference and account in reference.rekening else "")
         heads.append(BudgetLine(account=account, kegiatan=keg,
-                                description=desc, anggaran=amount(get, row, "Ta_RAB"), row=row,
+                                description=desc, anggaran=amount(get, row, "Ta_RAB", amount_col), row=row,
                                 sheet="Ta_RAB", is_leaf=False, anggaran_sebelum=before(get, row, "Ta_RAB")))
     leaves: list[BudgetLine] = []
     for row, get in t_rinci.records():
@@ -248,7 +262,7 @@ def read_siskeudes(
             continue
         account, keg = account_and_kegiatan(get)
         leaves.append(BudgetLine(account=account, kegiatan=keg,
-                                 description=_text(get("Uraian")), anggaran=amount(get, row, "Ta_RABRinci"),
+                                 description=_text(get("Uraian")), anggaran=amount(get, row, "Ta_RABRinci", amount_col),
                                  sumber_dana=normalise_sumber_dana(get("SumberDana")), row=row,
                                  sheet="Ta_RABRinci", level=account.count(".") + 2, is_leaf=True,
                                  anggaran_sebelum=before(get, row, "Ta_RABRinci")))

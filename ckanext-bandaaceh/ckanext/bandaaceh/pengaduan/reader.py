@@ -131,7 +131,8 @@ def _date(value: Any, where: str) -> dt.date | None:
     return parsed.date() if isinstance(parsed, dt.datetime) else parsed
 
 
-def _table(data: bytes, filename: str) -> Any:
+def _table(data: bytes, filename: str) -> tuple[Any, str]:
+    """The export's largest table and the file's format (``csv``, ``xlsx``, ...)."""
     try:
         workbook = read_workbook(data, filename)
         tables = [t for sheet in workbook.sheets for t in extract_tables(sheet, filename=filename)]
@@ -139,7 +140,7 @@ def _table(data: bytes, filename: str) -> Any:
         raise PengaduanError(f"{filename}: berkas tidak dapat dibaca: {exc}") from None
     if not tables:
         raise PengaduanError(f"{filename}: tidak ada tabel dengan baris judul kolom")
-    return max(tables, key=lambda t: len(t.rows))
+    return max(tables, key=lambda t: len(t.rows)), workbook.format
 
 
 def _columns(table: Any, drop_personal: bool, drop_columns: Collection[str]) -> list[Column]:
@@ -162,7 +163,7 @@ def _columns(table: Any, drop_personal: bool, drop_columns: Collection[str]) -> 
 def describe_columns(data: bytes, filename: str, *, drop_columns: Collection[str] = ()) -> list[Column]:
     """Every column of the export's table: the canonical column it is read as, the kind of
     personal data it holds, whether it is left out. Refuses nothing but an unreadable file."""
-    return _columns(_table(data, filename), False, drop_columns)
+    return _columns(_table(data, filename)[0], False, drop_columns)
 
 
 def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool = False,
@@ -172,7 +173,7 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
     ``drop_personal``: leave out every personal data column; ``drop_columns``: leave out the
     columns of these names (matched like the aliases). A personal column left in refuses the file.
     """
-    table = _table(data, filename)
+    table, fmt = _table(data, filename)
     columns = _columns(table, drop_personal, drop_columns)
     personal = [c for c in columns if c.personal and not c.dropped]
     if personal:
@@ -188,37 +189,45 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
     def cell(row: list[Any], key: str) -> Any:
         return row[found[key]] if key in found and found[key] < len(row) else None
 
+    def column(key: str) -> str:
+        """``kolom <header as in the file>`` of a canonical column."""
+        return f"kolom {table.columns[found[key]].name if key in found else key.replace('_', ' ')}"
+
+    # Where a row is: the file, the sheet of a workbook (a CSV has one), the row in the sheet.
+    place = filename if fmt == "csv" else f"{filename}, sheet '{table.sheet}'"
+
     if export.shape == "aggregate":
         if "jumlah" not in found:
             raise PengaduanError(f"{filename}: tidak dikenali: perlu kolom tanggal masuk (satu baris per pengaduan) "
                                  "atau kolom jumlah (rekap); kolom yang ada: "
                                  + ", ".join(c.name for c in table.columns))
         for r, row in zip(table.source_rows, table.rows):
-            where = f"{filename}, baris {r}"
+            where = f"{place}, baris {r}"
             count = cell(row, "jumlah")
             if not isinstance(count, (int, Decimal)) or count < 0 or int(count) != count:
-                raise PengaduanError(f"{where}, kolom {table.columns[found['jumlah']].name}: jumlah {count!r} "
+                raise PengaduanError(f"{where}, {column('jumlah')}: jumlah {count!r} "
                                      "bukan bilangan bulat tidak negatif")
             export.counts.append({"skpd": str(cell(row, "skpd") or ""), "kategori": str(cell(row, "kategori") or "Lainnya"),
-                                  "status": _status(cell(row, "status"), where), "jumlah": int(count)})
+                                  "status": _status(cell(row, "status"), f"{where}, {column('status')}"),
+                                  "jumlah": int(count)})
         return export
 
     for r, row in zip(table.source_rows, table.rows):
-        where = f"{filename}, baris {r}"
-        masuk = _date(cell(row, "tanggal_masuk"), f"{where}, kolom tanggal masuk")
+        where = f"{place}, baris {r}"
+        masuk = _date(cell(row, "tanggal_masuk"), f"{where}, {column('tanggal_masuk')}")
         if masuk is None:
-            raise PengaduanError(f"{where}: tanggal masuk kosong")
+            raise PengaduanError(f"{where}, {column('tanggal_masuk')}: tanggal masuk kosong")
         case = Case(tanggal_masuk=masuk,
-                    tanggal_respon=_date(cell(row, "tanggal_respon"), f"{where}, kolom tanggal respon"),
-                    tanggal_selesai=_date(cell(row, "tanggal_selesai"), f"{where}, kolom tanggal selesai"),
-                    status=_status(cell(row, "status"), f"{where}, kolom status"),
+                    tanggal_respon=_date(cell(row, "tanggal_respon"), f"{where}, {column('tanggal_respon')}"),
+                    tanggal_selesai=_date(cell(row, "tanggal_selesai"), f"{where}, {column('tanggal_selesai')}"),
+                    status=_status(cell(row, "status"), f"{where}, {column('status')}"),
                     kategori=str(cell(row, "kategori") or "Lainnya").strip(),
                     skpd=str(cell(row, "skpd") or "").strip(),
                     diteruskan_lapor=_norm(cell(row, "diteruskan_lapor") or "") in _TRUE or kanal == "lapor")
         for label, later in (("respon", case.tanggal_respon), ("selesai", case.tanggal_selesai)):
             if later is not None and later < masuk:
-                raise PengaduanError(f"{where}: tanggal {label} {later.isoformat()} sebelum tanggal masuk "
-                                     f"{masuk.isoformat()}")
+                raise PengaduanError(f"{where}, {column('tanggal_' + label)}: tanggal {label} {later.isoformat()} "
+                                     f"sebelum tanggal masuk {masuk.isoformat()}")
         export.cases.append(case)
     if not export.cases:
         raise PengaduanError(f"{filename}: tidak ada baris pengaduan")

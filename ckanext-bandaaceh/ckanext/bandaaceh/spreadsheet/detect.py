@@ -135,7 +135,12 @@ def detect_format(data: bytes, filename: str | None = None) -> str:
         for magic, what in _OTHER_MAGICS:
             if data.startswith(magic):
                 raise SpreadsheetError(f"this is {what}, not a spreadsheet")
-        text = _decode_head(data[:65536])
+        head = data[:65536]
+        text = _decode_head(head)
+        if text is None and b"\x00" in head and _decode_head(head.replace(b"\x00", b"")) is not None:
+            # text with a stray NUL: refused (no table may hold one), saying where it is
+            raise SpreadsheetError("the text holds a NUL character (U+0000, a binary zero); remove it and save "
+                                   "the file again", row=head[: head.index(b"\x00")].count(b"\n") + 1)
         if text is None:
             raise SpreadsheetError("the file is binary data in no known spreadsheet format")
         markup = _looks_like_markup(text[:4096])
@@ -155,5 +160,5 @@ def detect_format(data: bytes, filename: str | None = None) -> str:
         return "csv"
     except SpreadsheetError as exc:
         if exc.file is None and name:
-            raise SpreadsheetError(exc.reason, file=name) from None
+            raise SpreadsheetError(exc.reason, file=name, row=exc.row) from None
         raise

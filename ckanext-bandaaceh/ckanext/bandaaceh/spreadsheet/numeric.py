@@ -20,6 +20,9 @@ Rules (``decimal_sep`` lets a caller that knows the convention override 3 and 4)
 5. Integral results are returned as integral Decimals (``Decimal('5000')``, not
    ``Decimal('5000.00')``); other results are normalized (``12,50`` -> ``12.5``).
    Floats are read with Excel's 15 significant digits.
+6. A number beyond ``10**MAX_EXPONENT`` (or a non-zero one below ``10**-MAX_EXPONENT``) is not
+   a value of any table (``1e999999`` would otherwise take minutes to expand, and integers of
+   more than 4300 digits cannot be printed); it raises ``ValueError`` like any other bad text.
 """
 from __future__ import annotations
 
@@ -28,7 +31,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Literal, NamedTuple
 
-__all__ = ["parse_number", "parse_number_info", "NumberInfo", "NULL_TOKENS"]
+__all__ = ["parse_number", "parse_number_info", "NumberInfo", "NULL_TOKENS", "MAX_EXPONENT"]
+
+#: Largest decimal exponent of a number read (doubles reach 1.8e308).
+MAX_EXPONENT = 400
 
 #: Texts that mean "no value" in a numeric cell.
 NULL_TOKENS = frozenset(
@@ -60,6 +66,8 @@ class NumberInfo(NamedTuple):
 def _clean(d: Decimal) -> Decimal:
     if not d.is_finite():
         raise ValueError("not a finite number")
+    if d and abs(d.adjusted()) > MAX_EXPONENT:
+        raise ValueError(f"the number is out of range (beyond 10^{MAX_EXPONENT})")
     if d == d.to_integral_value():
         return Decimal(int(d))
     return d.normalize()

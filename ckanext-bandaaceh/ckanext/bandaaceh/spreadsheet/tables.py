@@ -13,6 +13,7 @@ from bisect import bisect_left
 from itertools import compress
 from operator import itemgetter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .coltypes import COLUMN_TYPES, CONFIDENTIAL_TOKENS, ZERO_TOKENS, strip_control, to_text, type_columns
 from .errors import SpreadsheetError, cell_ref, column_letter
