@@ -39,12 +39,18 @@ def _latest(datasets: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, 
     return next((by_key[k] for k in keys if k in by_key), None)
 
 
-def _dataset_entry(pkg: dict[str, Any]) -> dict[str, Any]:
+def _dataset_url() -> Any:
+    """``name -> URL of the dataset page``, with one ``url_for`` per call of the overview (not one
+    per dataset: dataset names are URL-safe, so they stand in for a placeholder)."""
+    template = tk.url_for(f"{DATASET_TYPE}.read", id="NAME-PLACEHOLDER", _external=True)
+    return lambda name: template.replace("NAME-PLACEHOLDER", name)
+
+
+def _dataset_entry(pkg: dict[str, Any], url: Any) -> dict[str, Any]:
     keys = ("tahap", "periode", "total_pendapatan", "total_belanja", "pembiayaan_netto", "silpa",
             "realisasi_pendapatan", "realisasi_belanja", "realisasi_silpa", "persen_realisasi_pendapatan",
             "persen_realisasi_belanja", "nomor_peraturan", "metadata_modified")
-    out = {"name": pkg["name"], "title": pkg.get("title"),
-           "url": tk.url_for(f"{DATASET_TYPE}.read", id=pkg["name"], _external=True)}
+    out = {"name": pkg["name"], "title": pkg.get("title"), "url": url(pkg["name"])}
     out.update({k: pkg.get(k) or None for k in keys})
     for b in ("01", "02", "03", "04", "05"):
         out[f"belanja_bidang_{b}"] = pkg.get(f"belanja_bidang_{b}") or None
@@ -84,6 +90,8 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
     previous = {kode: _latest(pkgs, BUDGET_VERSIONS) or _latest(pkgs, REALISASI_VERSIONS)
                 for kode, pkgs in _by_area(tahun - 1, tahap).items()}
     residents = population(tahun)
+    url = _dataset_url()
+    entries = {p["name"]: _dataset_entry(p, url) for pkgs in by_area.values() for p in pkgs}
 
     totals = {"gampong": 0, "terbit": 0, "belum": 0}
     groups = []
@@ -112,9 +120,9 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
                 "angka": _figures([values]), "_values": values,
                 "status": row_status,
                 "tahap_terbaru": tahap_key(latest["tahap"], latest.get("periode") or None) if latest else None,
-                "anggaran": _dataset_entry(budget_pkg or real_pkg) if (budget_pkg or real_pkg) else None,
-                "realisasi": _dataset_entry(real_pkg) if real_pkg else None,
-                "dataset": [_dataset_entry(p) for p in sorted(
+                "anggaran": entries[(budget_pkg or real_pkg)["name"]] if (budget_pkg or real_pkg) else None,
+                "realisasi": entries[real_pkg["name"]] if real_pkg else None,
+                "dataset": [entries[p["name"]] for p in sorted(
                     pkgs, key=lambda p: TAHAP_KEYS.index(tahap_key(p.get("tahap") or "", p.get("periode") or None))
                     if tahap_key(p.get("tahap") or "", p.get("periode") or None) in TAHAP_KEYS else 99)],
             })
