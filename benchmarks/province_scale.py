@@ -128,11 +128,17 @@ def fill_index(ref, year: int) -> int:
     from ckanext.bandaaceh import reference
     from ckanext.bandaaceh.apbdes.portal.identity import DATASET_TYPE
 
+    real = [pid for (pid,) in model.Session.query(model.Package.id).filter(
+        model.Package.type == DATASET_TYPE, model.Package.state == "active")]
+    for pid in real:  # indexed by this version of the extension (the summary field)
+        search.rebuild(pid, defer_commit=True)
+    search.commit()
     found = tk.get_action("package_search")({"ignore_auth": True}, {
         "fq": f"+dataset_type:{DATASET_TYPE} +apbdes_tahun:{year}", "rows": 1000})["results"]
     if not found:
         return 0
-    have = {p.get("kode_wilayah") for p in found}
+    have = {code for (code,) in model.Session.query(model.Package.extras["kode_wilayah"].astext)
+            .filter(model.Package.type == DATASET_TYPE, model.Package.state == "active")}
     orgs = {g.name: g for g in model.Session.query(model.Group).filter(model.Group.is_organization.is_(True))}
     index = search.index_for("Package")
     made = 0
@@ -141,11 +147,13 @@ def fill_index(ref, year: int) -> int:
         if area.kode in have or org is None:
             continue
         pkg = dict(found[i % len(found)])
-        pkg.update(id=str(uuid.uuid4()), name=f"apbg-{org.name.removeprefix('gampong-')}-{year}-murni",
+        # a fixed id per gampong: a second run replaces its copies instead of adding more
+        pkg.update(id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"province-bench/{area.kode}/{year}")), name=f"apbg-{org.name.removeprefix('gampong-')}-{year}-murni",
                    kode_wilayah=area.kode, gampong=area.nama, owner_org=org.id,
                    organization={"id": org.id, "name": org.name, "title": org.title},
                    title=f"{pkg.get('title', '')} ({area.nama})",
-                   resources=[dict(r, id=str(uuid.uuid4()), package_id=None) for r in pkg.get("resources", [])])
+                   resources=[dict(r, id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{area.kode}/{r['id']}")), package_id=None)
+                              for r in pkg.get("resources", [])])
         index.index_package(dict(pkg, with_custom_schema=pkg), defer_commit=True)
         made += 1
     index.commit()
