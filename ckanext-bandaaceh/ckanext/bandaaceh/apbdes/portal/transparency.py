@@ -62,8 +62,9 @@ def _published(tahun: int) -> list[dict[str, Any]]:
     number of gampong. Datasets indexed before that field existed: whole dicts (as before;
     ``ckan search-index rebuild`` once makes it quick)."""
     found = _search(tahun, [SUMMARY_FIELD])
-    if all(SUMMARY_FIELD in r for r in found):
-        return [json.loads(r[SUMMARY_FIELD]) for r in found]
+    key = SUMMARY_FIELD.removeprefix("extras_")  # package_search moves extras_* fields to their names
+    if all(key in r for r in found):
+        return [json.loads(r[key]) for r in found]
     return _search(tahun, None)
 
 
