@@ -41,10 +41,12 @@ def _fixture_module():
     return mod
 
 
-def generate(folder: Path, n_gampong: int = 90, n_lines: int = 300, year: int = 2025) -> list[tuple[Path, str, int]]:
-    """Write one budget file per gampong; return (path, kind, leaf count)."""
+def generate(folder: Path, n_gampong: int = 90, n_lines: int = 300, year: int = 2025,
+             reference_dir: Path | None = None) -> list[tuple[Path, str, int]]:
+    """Write one budget file per gampong (the first ``n_gampong`` of ``reference_dir``, default
+    the repository's); return (path, kind, leaf count, area code)."""
     mf = _fixture_module()
-    ref = load_reference(REPO / "config" / "reference")
+    ref = load_reference(reference_dir or REPO / "config" / "reference")
     gampong = ref.gampong_list()[:n_gampong]
     out = []
     for i, area in enumerate(gampong):
@@ -127,28 +129,33 @@ def run_ckan(ini: str, inputs: list[tuple[Path, str]], year: int, keep: bool = F
 
     logging.disable(logging.CRITICAL)
     app = make_app(load_config(ini))
+    with app._wsgi_app.test_request_context():
+        return run_ckan_in_app(inputs, year, keep)
+
+
+def run_ckan_in_app(inputs: list[tuple[Path, str]], year: int, keep: bool = False) -> dict:
+    """The import loop of :func:`run_ckan`, in a request context of an app already made."""
     from werkzeug.datastructures import FileStorage
 
     import ckan.plugins.toolkit as tk
 
-    with app._wsgi_app.test_request_context():
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-        names, lines, failures = [], 0, []
-        t0 = time.perf_counter()
-        for path, code in inputs:
-            with open(path, "rb") as fh:
-                try:
-                    r = tk.get_action("apbdes_import")({"user": site_user}, {
-                        "upload": FileStorage(fh, filename=path.name), "gampong": code, "tahun": year})
-                except tk.ValidationError as exc:
-                    failures.append((path.name, str(exc.error_dict)[:200]))
-                    continue
-            names.append(r["dataset"]["name"])
-            lines += int(r["dataset"]["jumlah_baris"])
-        total = time.perf_counter() - t0
-        if not keep:
-            for name in names:
-                tk.get_action("dataset_purge")({"user": site_user}, {"id": name})
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    names, lines, failures = [], 0, []
+    t0 = time.perf_counter()
+    for path, code in inputs:
+        with open(path, "rb") as fh:
+            try:
+                r = tk.get_action("apbdes_import")({"user": site_user}, {
+                    "upload": FileStorage(fh, filename=path.name), "gampong": code, "tahun": year})
+            except tk.ValidationError as exc:
+                failures.append((path.name, str(exc.error_dict)[:200]))
+                continue
+        names.append(r["dataset"]["name"])
+        lines += int(r["dataset"]["jumlah_baris"])
+    total = time.perf_counter() - t0
+    if not keep:
+        for name in names:
+            tk.get_action("dataset_purge")({"user": site_user}, {"id": name})
     return {"datasets": len(names), "lines": lines, "total_s": total,
             "lines_per_s": lines / total if total else 0.0, "failures": failures}
 

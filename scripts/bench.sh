@@ -6,6 +6,8 @@ cd "$REPO"
 "$REPO/scripts/bootstrap.sh"
 "$REPO/scripts/services.sh" start >/dev/null
 for b in "$REPO"/benchmarks/*.py; do
+  # province_scale.py builds a 6,497-gampong portal in its own databases: run it by hand
+  [ "$(basename "$b")" = province_scale.py ] && continue
   say "$(basename "$b")"
   "$PYTHON" "$b"
 done

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 from ckan.tests.helpers import reset_db
 
+from ckanext.bandaaceh import site
 from ckanext.bandaaceh.organisations import cache
 
 pytestmark = pytest.mark.usefixtures("portal")
@@ -56,3 +57,20 @@ def test_an_emptied_database_is_not_answered_from_memory(skpd_org):
     assert tk.get_action("organization_list")({}, {}) == []
     skpd_org(name="bappeda", title="Bappeda")
     assert tk.get_action("organization_list")({}, {}) == ["bappeda"]
+
+
+def test_all_organisations_lists_more_than_a_page_with_extras_and_counts_and_follows_changes(skpd_org, satu_data):
+    """site.all_organisations reads every organisation at once (organization_list gives 25 per
+    call), with its extras and public dataset count, and sees a change at the next call."""
+    made = [skpd_org(name=f"dinas-{i:02d}", title=f"Dinas {i:02d}", singkatan=f"D{i:02d}") for i in range(30)]
+    factories.Dataset(owner_org=made[7]["id"], **satu_data)
+    orgs = {o["name"]: o for o in site.all_organisations()}
+    assert sorted(orgs) == [f"dinas-{i:02d}" for i in range(30)]
+    assert orgs["dinas-07"]["package_count"] == 1 and orgs["dinas-08"]["package_count"] == 0
+    assert orgs["dinas-29"]["singkatan"] == "D29" and orgs["dinas-29"]["jenis"] == "dinas"
+    assert orgs["dinas-29"]["id"] == made[29]["id"] and orgs["dinas-29"]["title"] == "Dinas 29"
+    tk.get_action("organization_patch")({"ignore_auth": True, "user": factories.Sysadmin()["name"]},
+                                        {"id": made[3]["id"], "singkatan": "D03-BARU"})
+    site.all_organisations()[0]["title"] = "changed by the caller"  # callers get copies
+    again = {o["name"]: o for o in site.all_organisations()}
+    assert again["dinas-03"]["singkatan"] == "D03-BARU" and again["dinas-00"]["title"] == "Dinas 00"

@@ -13,14 +13,23 @@ search index entry and its DataStore tables all change, or none of them does.
 1. The old files of the resources being replaced are kept aside (hard links, no copy).
 2. Each new table is built aside in the DataStore database, in one transaction that stays open:
    the DataStore's own ``create_table`` makes the typed table (with the column info) under a
-   staging name; ``COPY`` fills a temporary table and one ``INSERT ... SELECT`` writes the rows
-   with the DataStore's full-text column; its indexes and trigger are created once.
-   Nobody sees the staging table; the live table keeps serving.
+   staging name and ``COPY`` fills it; no trigger fires per row (the DataStore's full-text
+   trigger is created after the COPY, for rows written later). Nobody sees the staging table;
+   the live table keeps serving.
 3. In the same transaction the old table is dropped and the staging table renamed to the
-   resource id, its record count stored; still nothing committed (readers of that table wait).
+   resource id, its record count (known from the COPY) stored once; still nothing committed
+   (readers of that table wait).
 4. ``package_update`` writes the metadata, the new files and the search index, and commits the
    CKAN database (CKAN 2.12's ``defer_commit`` discards a package_update, so it cannot wait).
 5. The DataStore transaction commits.
+6. :func:`finish_tables`: the full-text column ``_full_text`` is filled by one set-based UPDATE
+   and the DataStore's indexes (full text, one per text column) are built, with the table
+   already live -- at once for small tables (every budget), as a job of the CKAN jobs worker for
+   tables over ``bandaaceh.datastore.index_inline_rows`` rows. Until that job has run, a large
+   new table answers filters, sorts and ``sql`` but ``q`` (full text) finds none of its rows;
+   the data itself is complete and correct from step 5 on. This step is not part of the
+   all-or-nothing publication: it changes no value, and a failed job can be run again
+   (``index_table``).
 
 A failure in steps 1-4 (a DataStore error, a file that cannot be written, Solr down, a refused
 dataset dict) rolls both transactions back, puts the old files back, removes new ones and
@@ -31,7 +40,10 @@ CKAN's default file-system ``ResourceUpload``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import itertools
 import logging
+import operator
 import os
 import re
 import time
@@ -45,11 +57,12 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.lib import search
 from ckan.lib.uploader import ResourceUpload, get_resource_uploader
-from ckanext.datastore.backend.postgres import (_create_fulltext_trigger, create_indexes, create_table,
-                                                get_write_engine, identifier)
+from ckanext.datastore.backend.postgres import (_create_fulltext_trigger, _get_fields, create_indexes,
+                                                create_table, get_write_engine, identifier)
 
 __all__ = ["LOADER_FIELD", "LOADER_NAME", "Table", "PublishError", "loaded_by_us", "xloader_may_load",
-           "publish", "load_table", "new_resource_id"]
+           "publish", "load_table", "index_table", "finish_tables",
+           "new_resource_id"]
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +71,8 @@ LOADER_FIELD = "datastore_loader"
 LOADER_NAME = "bandaaceh"
 #: Staging tables start with "_": the DataStore lists no such table as a resource.
 STAGE_PREFIX = "_bandaaceh_stage_"
-#: Bytes per chunk handed to COPY.
-COPY_CHUNK = 1 << 16
+#: Rows per chunk handed to COPY.
+COPY_ROWS = 5000
 
 
 def loaded_by_us(resource: dict[str, Any]) -> bool:
@@ -99,53 +112,61 @@ _SPECIAL = re.compile(r"[\\\t\n\r]")
 _NULL = "\\N"
 
 
-def _copy_text(value: Any) -> str:
-    """One text value in PostgreSQL's COPY text format."""
-    if value is None:
-        return _NULL
-    value = str(value)
-    return value.translate(_ESCAPES) if _SPECIAL.search(value) else value
+def _has_special(texts: Iterable[str]) -> bool:
+    joined = "".join(texts)
+    return "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined
 
 
-def _copy_other(value: Any) -> str:
-    """One number, date or boolean in COPY text format."""
-    if value is None:
-        return _NULL
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return _copy_text(value)
+def _copy_column(values: Sequence[Any]) -> list[str]:
+    """One column of a chunk in PostgreSQL's COPY text format.
+
+    Column-wise so that the common case (no NULL, nothing to escape) runs in C: ``str()`` of
+    every value (dates give ISO 8601, booleans True/False, Decimals their exact digits), one
+    scan of the joined text of its str values for the characters COPY escapes."""
+    has_null = any(map(operator.is_, values, itertools.repeat(None)))
+    types = set(map(type, values))
+    if has_null:
+        texts = [("" if v is None else str(v)) for v in values]
+    elif types == {dt.date}:
+        texts = list(map(dt.date.isoformat, values))
+    else:
+        texts = list(map(str, values))
+    if str in types and _has_special(texts):
+        texts = [t.translate(_ESCAPES) if _SPECIAL.search(t) else t for t in texts]
+    if has_null:
+        texts = [_NULL if v is None else t for v, t in zip(values, texts)]
+    return texts
 
 
 class _CopyStream:
-    """A file-like ``read()`` over rows, encoded lazily for ``copy_expert``."""
+    """A file-like ``read()`` over rows, encoded chunk by chunk for ``copy_expert`` (column by
+    column, see :func:`_copy_column`)."""
 
-    def __init__(self, rows: Iterable[Sequence[Any]], types: Sequence[str]) -> None:
+    def __init__(self, rows: Iterable[Sequence[Any]], width: int) -> None:
         self._rows = iter(rows)
-        self._convert = [_copy_text if t == "text" else _copy_other for t in types]
-        self._buffer = b""
+        self._width = width
         self.count = 0
 
-    def _chunk(self, size: int) -> str:
-        lines: list[str] = []
-        have = 0
-        convert = self._convert
-        for row in self._rows:
-            line = "\t".join([f(v) for f, v in zip(convert, row)])
-            lines.append(line)
-            have += len(line) + 1
-            if have >= size:
-                break
-        self.count += len(lines)
-        return "\n".join(lines) + "\n" if lines else ""
-
-    def read(self, size: int = COPY_CHUNK) -> bytes:
-        size = max(size, COPY_CHUNK)
-        if len(self._buffer) < size:
-            self._buffer += self._chunk(size).encode("utf-8")
-        out, self._buffer = self._buffer[:size], self._buffer[size:]
-        return out
+    def read(self, size: int = -1) -> bytes:
+        """The next chunk of COPY_ROWS rows (psycopg2 sends whatever length it gets)."""
+        chunk = list(itertools.islice(self._rows, COPY_ROWS))
+        if not chunk:
+            return b""
+        if set(map(len, chunk)) != {self._width}:
+            bad = next(i for i, row in enumerate(chunk) if len(row) != self._width)
+            raise ValueError(f"row {self.count + bad + 1} has {len(chunk[bad])} values, "
+                             f"the table {self._width} columns")
+        self.count += len(chunk)
+        # Only short-lived tuples and strings are made here: the cyclic GC's passes over them
+        # (every 700 allocations) would cost more than the encoding itself.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            columns = [_copy_column(col) for col in zip(*chunk)]
+            return ("\n".join(map("\t".join, zip(*columns))) + "\n").encode("utf-8")
+        finally:
+            if enabled:
+                gc.enable()
 
     def readline(self, size: int = -1) -> bytes:  # psycopg2 asks for read() only; file protocol
         return self.read(size)
@@ -159,34 +180,30 @@ def _execute(conn: sa.Connection, sql: str) -> None:
 def _stage(conn: sa.Connection, table: Table, timings: dict[str, float] | None = None) -> tuple[str, int]:
     """Build ``table`` under a fresh staging name in the open transaction of ``conn``.
 
-    ``timings`` (benchmarks) receives the seconds of each phase."""
+    The DataStore's own ``create_table`` makes the typed table with its column info; ``COPY``
+    fills it directly (no trigger exists yet, so no row computes its full text); then the
+    DataStore's full-text trigger is created, for rows written later. ``_full_text`` stays NULL
+    and the full-text indexes do not exist yet: :func:`index_table` adds both once the table is
+    live. ``timings`` (benchmarks) receives the seconds of each phase."""
     clock = _Clock(timings)
     stage = STAGE_PREFIX + uuid.uuid4().hex
     fields = [dict(f) for f in table.fields]
     create_table({"connection": conn}, {"resource_id": stage, "fields": fields}, {})  # type: ignore[arg-type]
+    # The key on _id is built once after the COPY (a sort) rather than row by row during it.
+    pkey = identifier(stage + "_pkey")
+    conn.execute(sa.text(f"ALTER TABLE {identifier(stage)} DROP CONSTRAINT {pkey}"))
+    clock("create")
     columns = ", ".join(identifier(f["id"]) for f in fields)
-    # COPY into a temporary table of the bare columns, then one INSERT ... SELECT writes each row
-    # once with the DataStore's full-text column filled (what its populate_full_text_trigger
-    # computes: the row's non-underscore values as text, joined by spaces, in the database's
-    # search configuration) -- cheaper than firing the trigger per row or an UPDATE afterwards.
-    bare = identifier(stage + "_copy")
-    _execute(conn, f"CREATE TEMP TABLE {bare} ("
-             + ", ".join(f'{identifier(f["id"])} {f["type"]}' for f in fields) + ") ON COMMIT DROP")
-    stream = _CopyStream(table.rows, [f["type"] for f in fields])
+    stream = _CopyStream(table.rows, len(fields))
     cursor = conn.connection.cursor()
     try:
-        cursor.copy_expert(f"COPY {bare} FROM STDIN", stream, size=COPY_CHUNK)
+        cursor.copy_expert(f"COPY {identifier(stage)} ({columns}) FROM STDIN", stream)
     finally:
         cursor.close()
     clock("copy")
-    text = ", ".join(identifier(f["id"]) + ("" if f["type"] == "text" else "::text") for f in fields)
-    _execute(conn, f"INSERT INTO {identifier(stage)} ({columns}, _full_text) "
-             f"SELECT {columns}, to_tsvector(concat_ws(' ', {text})) FROM {bare} ORDER BY ctid")
-    _execute(conn, f"DROP TABLE {bare}")
-    clock("full_text")
-    create_indexes({"connection": conn}, {"resource_id": stage})  # type: ignore[arg-type]
+    conn.execute(sa.text(f"ALTER TABLE {identifier(stage)} ADD CONSTRAINT {pkey} PRIMARY KEY (_id)"))
     _create_fulltext_trigger(conn, stage)
-    clock("indexes")
+    clock("key")
     return stage, stream.count
 
 
@@ -204,8 +221,9 @@ class _Clock:
         self.last = now
 
 
-def _switch(conn: sa.Connection, stage: str, resource_id: str) -> None:
-    """Replace the live table of ``resource_id`` by ``stage`` (same open transaction)."""
+def _switch(conn: sa.Connection, stage: str, resource_id: str, count: int) -> None:
+    """Replace the live table of ``resource_id`` by ``stage`` (same open transaction) and store
+    its record count (``count`` rows, known from the COPY) in the DataStore's ``_table_stats``."""
     rid = identifier(resource_id)
     conn.execute(sa.text("SET LOCAL lock_timeout = '30s'"))
     conn.execute(sa.text(f"DROP TABLE IF EXISTS {rid} CASCADE"))
@@ -214,20 +232,73 @@ def _switch(conn: sa.Connection, stage: str, resource_id: str) -> None:
                          f"{identifier(resource_id + '__id_seq')}"))
     conn.execute(sa.text(f"ALTER INDEX {identifier(stage + '_pkey')} RENAME TO "
                          f"{identifier(resource_id + '_pkey')}"))
-    # the DataStore's record count cache (_table_stats) and the planner statistics
-    conn.execute(sa.text("SELECT update_cached_table_row_count(:rid)"), {"rid": resource_id})
-    conn.execute(sa.text(f"ANALYZE {rid}"))
+    conn.execute(sa.text(
+        "INSERT INTO _table_stats VALUES (:rid, jsonb_build_object('rows', CAST(:n AS bigint))) "
+        "ON CONFLICT (resource_id) DO UPDATE SET stats = jsonb_set(_table_stats.stats, '{rows}', "
+        "to_jsonb(CAST(:n AS bigint)))"), {"rid": resource_id, "n": count})
 
 
-def load_table(resource_id: str, table: Table, timings: dict[str, float] | None = None) -> int:
+def load_table(resource_id: str, table: Table, timings: dict[str, float] | None = None, *,
+               index: bool = True) -> int:
     """Build ``table`` aside and switch the DataStore table of ``resource_id`` to it (one DataStore
-    transaction; the CKAN resource is not touched). Returns the number of rows loaded."""
+    transaction; the CKAN resource is not touched), then :func:`finish_tables` unless ``index``
+    is false. Returns the number of rows loaded."""
     with get_write_engine().begin() as conn:
         stage, count = _stage(conn, table, timings)
         clock = _Clock(timings)
-        _switch(conn, stage, resource_id)
+        _switch(conn, stage, resource_id, count)
         clock("switch")
+    if index:
+        finish_tables({resource_id: count})
     return count
+
+
+# ---------------------------------------------------------------- full text, after the switch
+
+
+def index_table(resource_id: str) -> None:
+    """Fill the full-text column of the live table ``resource_id`` and build the DataStore's
+    indexes (its own ``create_indexes``: the full-text index and one per text column), then
+    ANALYZE it: one set-based UPDATE, the rows' full text as the DataStore's trigger computes it
+    (the non-underscore values as text, joined by spaces, in the database's search
+    configuration). Readers are not blocked (UPDATE and CREATE INDEX lock out writers only). A
+    table replaced or deleted meanwhile is left alone (the replacement is indexed by its own
+    call)."""
+    t0 = time.perf_counter()
+    with get_write_engine().begin() as conn:
+        exists = conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": identifier(resource_id)}).scalar()
+        if exists is None:
+            log.info("DataStore table %s is gone; nothing to index", resource_id)
+            return
+        fields = [f for f in _get_fields(conn, resource_id)]
+        text = ", ".join(identifier(f["id"]) + ("" if f["type"] == "text" else "::text") for f in fields)
+        _execute(conn, f"UPDATE {identifier(resource_id)} SET _full_text = "
+                 f"to_tsvector(concat_ws(' ', {text or 'NULL'})) WHERE _full_text IS NULL")
+        create_indexes({"connection": conn}, {"resource_id": resource_id})  # type: ignore[arg-type]
+        conn.execute(sa.text(f"ANALYZE {identifier(resource_id)}"))
+    log.info("DataStore table %s: full text and indexes built in %.1f s", resource_id, time.perf_counter() - t0)
+
+
+def finish_tables(counts: Mapping[str, int]) -> None:
+    """After the switch has committed: :func:`index_table` each table, at once for tables of at
+    most ``bandaaceh.datastore.index_inline_rows`` rows (search with ``q`` finds their rows
+    when publishing returns), else as a background job of the CKAN jobs worker (their rows
+    are served at once, found by ``q`` once the job has run). A queue that cannot be reached
+    means indexing at once."""
+    inline = tk.config.get("bandaaceh.datastore.index_inline_rows")
+    inline = 10000 if inline is None else int(inline)
+    for rid, count in counts.items():
+        if count > inline:
+            try:
+                tk.enqueue_job(index_table, [rid], title=f"bandaaceh: DataStore full text {rid}",
+                               rq_kwargs={"timeout": 3600})
+                continue
+            except Exception:  # Redis down: the table is committed, index it here
+                log.exception("Could not queue the full-text job of %s; indexing now", rid)
+        try:
+            index_table(rid)
+        except Exception:  # published and committed; only q misses the rows until re-run
+            log.exception("Full text of DataStore table %s failed; run index_table(%r) again", rid, rid)
 
 
 # ---------------------------------------------------------------- files
@@ -308,9 +379,9 @@ def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[st
     try:
         files.keep()
         step = "membangun tabel DataStore"
-        staged = {rid: _stage(conn, table)[0] for rid, table in tables.items()}
-        for rid, stage in staged.items():
-            _switch(conn, stage, rid)
+        staged = {rid: _stage(conn, table) for rid, table in tables.items()}
+        for rid, (stage, count) in staged.items():
+            _switch(conn, stage, rid, count)
         # package_update commits the CKAN database (after writing the files and the search
         # index); the DataStore transaction, whose switch is done, commits right after it.
         step = "memperbarui dataset, berkas dan indeks pencarian"
@@ -337,6 +408,7 @@ def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[st
     finally:
         conn.close()
     files.discard()
+    finish_tables({rid: count for rid, (_, count) in staged.items()})
     return tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package["id"]})
 
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.bandaaceh import reference
+from ckanext.bandaaceh.organisations import cache as org_cache
 
 __all__ = ["N_", "is_empty", "import_auth", "may_create_datasets_in", "validation_messages", "portal_reference", "site_user_name", "site_context", "all_organisations"]
-
-#: organization_list returns at most this many organisations with all fields per call.
-ORG_PAGE = 25
-
 
 def N_(text: str) -> str:
     """Mark a label for extraction into the catalogues (``scripts/i18n.sh``); ``_()`` it where shown."""
@@ -42,14 +40,40 @@ def site_context(user: str | None = None) -> dict[str, Any]:
 
 
 def all_organisations() -> list[dict[str, Any]]:
-    """Every organisation with its extras (``organization_list`` page by page)."""
-    orgs: list[dict[str, Any]] = []
-    while True:
-        page = tk.get_action("organization_list")({"ignore_auth": True}, {
-            "all_fields": True, "include_extras": True, "limit": ORG_PAGE, "offset": len(orgs)})
-        orgs += page
-        if len(page) < ORG_PAGE:
-            return orgs
+    """Every active organisation with its extras and its count of public datasets, by title.
+
+    One query over the CKAN database and one facet query of the search index, whatever the
+    number of organisations (``organization_list`` with all fields takes 25 per call, one search
+    query each: 272 calls for a province's 6,785), kept per process while the fingerprint of
+    ``organisations/cache.py`` (organisations, memberships, datasets) is unchanged.
+    Each call returns fresh dicts."""
+    key = org_cache.fingerprint()
+    orgs = _ORGANISATIONS.get(key)
+    if orgs is None:
+        orgs = _load_organisations()
+        _ORGANISATIONS.clear()
+        _ORGANISATIONS[key] = orgs
+    return [dict(o) for o in orgs]
+
+
+_ORGANISATIONS: dict[str, list[dict[str, Any]]] = {}
+
+
+def _load_organisations() -> list[dict[str, Any]]:
+    counts = tk.get_action("package_search")({"ignore_auth": True}, {
+        "q": "*:*", "rows": 0, "facet.field": ["owner_org"], "facet.limit": -1})["facets"].get("owner_org", {})
+    groups = (model.Session.query(model.Group)
+              .filter(model.Group.is_organization.is_(True), model.Group.state == "active")
+              .order_by(model.Group.title, model.Group.name))
+    out = []
+    for g in groups:
+        org = {k: v for k, v in (g.extras or {}).items()}
+        org.update(id=g.id, name=g.name, title=g.title, display_name=g.title or g.name, type=g.type,
+                   description=g.description, image_url=g.image_url, state=g.state, is_organization=True,
+                   approval_status=g.approval_status, created=g.created.isoformat() if g.created else None,
+                   package_count=counts.get(g.id, 0))
+        out.append(org)
+    return out
 
 
 def may_create_datasets_in(context: dict[str, Any], owner_org: str | None, dataset_type: str,

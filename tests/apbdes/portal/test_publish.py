@@ -17,10 +17,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 import pytest
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
+from ckan.lib import jobs
 
 from ckanext.bandaaceh import apbdes, datastore
 from ckanext.bandaaceh.apbdes.portal import importer
@@ -273,3 +275,52 @@ def test_loader_keeps_odd_column_names_and_values_exact():
         engine.dispose()
     assert [tuple(r) for r in got] == rows
     assert words == 1
+
+
+def _ds_search(resource_id: str, **kw: Any) -> dict[str, Any]:
+    return tk.get_action("datastore_search")({"ignore_auth": True}, {"resource_id": resource_id, **kw})
+
+
+@pytest.mark.ckan_config("bandaaceh.datastore.index_inline_rows", "2")
+def test_a_table_over_the_inline_limit_is_live_at_once_and_found_by_q_once_its_job_ran():
+    """Over ``index_inline_rows`` the full text comes from a queued job: before it runs the rows
+    are served (filters, totals) but ``q`` finds none; after it, ``q`` finds exactly the rows
+    holding the word, and the DataStore's full-text index exists."""
+    fields = [{"id": "nama", "type": "text"}, {"id": "jumlah", "type": "int8"}]
+    rows = [("Posyandu Melati", 1), ("Jalan Gampong", 2), ("posyandu mawar", 3)]
+    queue = jobs.get_queue()
+    queue.empty()
+    rid = datastore.new_resource_id()
+    assert datastore.load_table(rid, datastore.Table(fields, rows)) == 3
+    assert _ds_search(rid)["total"] == 3
+    assert _ds_search(rid, filters={"jumlah": 2})["records"][0]["nama"] == "Jalan Gampong"
+    assert _ds_search(rid, q="posyandu")["total"] == 0
+    (job,) = queue.jobs
+    assert job.func_name == "ckanext.bandaaceh.datastore.index_table" and job.args == [rid]
+    job.perform()
+    found = _ds_search(rid, q="posyandu")
+    assert sorted(r["jumlah"] for r in found["records"]) == [1, 3]
+    engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
+    try:
+        with engine.connect() as conn:
+            indexes = conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE tablename = :t"),
+                                   {"t": rid}).scalars().all()
+    finally:
+        engine.dispose()
+    assert any("_full_text" in i for i in indexes), indexes
+    assert any("PRIMARY KEY" in i or "_pkey" in i for i in indexes), indexes
+
+
+def test_a_row_of_the_wrong_width_stops_the_load_and_nothing_goes_live():
+    fields = [{"id": "nama", "type": "text"}, {"id": "jumlah", "type": "int8"}]
+    rid = datastore.new_resource_id()
+    with pytest.raises(psycopg2.Error, match="row 2 has 1 values, the table 2 columns"):
+        datastore.load_table(rid, datastore.Table(fields, [("a", 1), ("b",), ("c", 3)]))
+    engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
+    try:
+        with engine.connect() as conn:
+            left = conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE tablename = :t "
+                                        "OR tablename LIKE :s"), {"t": rid, "s": datastore.STAGE_PREFIX + "%"}).all()
+    finally:
+        engine.dispose()
+    assert left == []

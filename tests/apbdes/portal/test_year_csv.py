@@ -7,11 +7,17 @@ generated specs the files were written from, not from the code under test.
 from __future__ import annotations
 
 import csv
+import re
 import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.bandaaceh.apbdes.portal import transparency as tr
+from ckanext.bandaaceh.apbdes.portal import views
 
 from .conftest import KAMPUNG_BARU, NEUSU_JAYA, fixture_module, run_import
 
@@ -80,3 +86,37 @@ def test_year_csv_has_one_version_per_gampong_and_tahap_with_periode(app, operat
                                                    query_string={"tahap": "realisasi"}).get_data(as_text=True))))
     assert {(r["kode_wilayah"], r["periode"]) for r in real} == {(KAMPUNG_BARU, "tahunan"),
                                                                 (NEUSU_JAYA, "semester-1")}
+
+
+def test_the_overview_reads_a_stored_summary_per_budget_equal_to_the_whole_dataset(operator, tmp_path):
+    """Province scale (issue 10 item 9): the overview asks the search index for one small stored
+    field per budget; what it shows is what the whole indexed dataset dict says, and the lines
+    table it names for the year's CSV is the dataset's own."""
+    mf = fixture_module()
+    org, user = operator(KAMPUNG_BARU)
+    path = _write(tmp_path, "kb.xlsx", mf.penjabaran_grid(mf.random_spec(5, KAMPUNG_BARU, "Kampung Baru",
+                                                                         "Baiturrahman", 2025, 20)))
+    name = run_import(user["name"], path, gampong=org["name"], tahun=2025, tahap="murni")["dataset"]["name"]
+    url = tr._dataset_url()
+    (summary,) = tr._published(2025)
+    (whole,) = tr._search(2025, None)
+    from_summary = tr._dataset_entry(summary, url)
+    lines = from_summary.pop(tr.LINES_TABLE_KEY)
+    assert from_summary == tr._dataset_entry(whole, url)
+    assert from_summary["total_belanja"] and from_summary["name"] == name
+    pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": name})
+    assert lines == next(r["id"] for r in pkg["resources"] if r["apbdes_role"] == "lines")
+
+
+def test_over_the_row_limit_the_page_lists_kecamatan_and_a_chosen_kecamatan_its_gampong(app, monkeypatch):
+    """Banda Aceh's 90 gampong with the limit set to 10: one row per kecamatan (its 9 kecamatan),
+    each linking to its gampong; with a kecamatan chosen, that kecamatan's gampong rows."""
+    monkeypatch.setattr(views, "TRANSPARENCY_GAMPONG_ROWS", 10)
+    page = app.get("/transparansi-apbg?tahun=2025").get_data(as_text=True)
+    summary = page.split('id="apbdes-kecamatan-summary"', 1)[1].split("</table>", 1)[0]
+    kecamatan = re.findall(r'<tr data-kode="(11\.71\.\d\d)">', summary)
+    assert len(kecamatan) == 9 and f"kecamatan={kecamatan[0]}" in page
+    assert not re.findall(r'<tr data-kode="11\.71\.\d\d\.\d{4}"', page)
+    one = app.get(f"/transparansi-apbg?tahun=2025&kecamatan={KAMPUNG_BARU[:8]}").get_data(as_text=True)
+    assert 'id="apbdes-kecamatan-summary"' not in one
+    assert f'data-kode="{KAMPUNG_BARU}"' in one

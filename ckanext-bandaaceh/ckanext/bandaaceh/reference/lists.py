@@ -65,9 +65,12 @@ class Reference:
         self._gampong_by_name: dict[str, list[Entry]] = {}
         self._kecamatan_by_name: dict[str, Entry] = {}
         self._rekening_by_name: dict[str, list[str]] = {}
+        #: gampong per kecamatan code, in list order (gampong_list is called per kecamatan)
+        self._gampong_by_kecamatan: dict[str | None, list[Entry]] = {}
         for e in self.areas.values():
             if e.tingkat == "gampong":
                 self._gampong_by_name.setdefault(normalise_name(e.nama), []).append(e)
+                self._gampong_by_kecamatan.setdefault(e.kode_induk, []).append(e)
             elif e.tingkat == "kecamatan":
                 self._kecamatan_by_name[normalise_name(e.nama)] = e
         for e in self.rekening.values():
@@ -84,8 +87,9 @@ class Reference:
 
     def gampong_list(self, kecamatan: str | None = None) -> list[Entry]:
         """Every gampong (of one kecamatan code), in list order."""
-        return [a for a in self.areas.values()
-                if a.tingkat == "gampong" and (kecamatan is None or a.kode_induk == kecamatan)]
+        if kecamatan is not None:
+            return list(self._gampong_by_kecamatan.get(kecamatan, ()))
+        return [a for a in self.areas.values() if a.tingkat == "gampong"]
 
     def parent(self, kode: str) -> Entry | None:
         area = self.areas.get(kode)

@@ -10,7 +10,10 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh.satudata.search import YEAR_FIELD
 
-__all__ = ["APBDES_SORTABLE", "sortable_amount", "dataset_facets", "index_dataset"]
+from .identity import ROLE_FIELD, ROLE_LINES
+
+__all__ = ["APBDES_SORTABLE", "ENTRY_KEYS", "LINES_TABLE_KEY", "SUMMARY_FIELD", "SUMMARY_KEYS", "sortable_amount", "dataset_facets",
+           "index_dataset"]
 
 _ = tk._
 
@@ -58,14 +61,43 @@ def _sort_key(value: Any) -> str | None:
         return None
 
 
+#: What the city-wide overview (transparency.py) shows of a dataset besides name, title and URL.
+ENTRY_KEYS = ("tahap", "periode", "total_pendapatan", "total_belanja", "pembiayaan_netto", "silpa",
+              "realisasi_pendapatan", "realisasi_belanja", "realisasi_silpa", "persen_realisasi_pendapatan",
+              "persen_realisasi_belanja", "nomor_peraturan", "metadata_modified",
+              *(f"belanja_bidang_{b}" for b in ("01", "02", "03", "04", "05")))
+#: What the search index stores of each budget for the overview, in :data:`SUMMARY_FIELD`.
+SUMMARY_KEYS = ("name", "title", "kode_wilayah", *ENTRY_KEYS)
+#: Stored search-index field holding :data:`SUMMARY_KEYS` of the validated dataset dict as JSON:
+#: the overview asks the index for this field only, not for thousands of whole dataset dicts.
+#: ``extras_*`` is the stored dynamic field of CKAN's Solr schema.
+SUMMARY_FIELD = "extras_apbdes_ringkasan"
+#: Key of the summary naming the resource id of the budget's lines table (if in the DataStore).
+LINES_TABLE_KEY = "lines_resource_id"
+
+
+def _index_summary(pkg_dict: dict[str, Any]) -> None:
+    try:
+        validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    except ValueError:
+        return
+    summary = {k: validated.get(k) for k in SUMMARY_KEYS}
+    # the DataStore table of its lines, for the year's CSV (no package_show per gampong)
+    summary[LINES_TABLE_KEY] = next((r.get("id") for r in validated.get("resources") or []
+                                     if r.get(ROLE_FIELD) == ROLE_LINES and r.get("datastore_active")), None)
+    pkg_dict[SUMMARY_FIELD] = json.dumps(summary, separators=(",", ":"))
+
+
 def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Index the computed summary of an APBG dataset.
 
     CKAN's Solr schema has no numeric dynamic field (only ``*_date``), so amounts go into
     single-valued string fields (the schema's ``*`` catch-all) as fixed-width strings that sort
     and range-query like numbers (``apbdes_total_belanja_sort``; see :func:`sortable_amount`).
-    Identity fields are indexed as exact strings for facets.
+    Identity fields are indexed as exact strings for facets; the overview's summary is stored
+    (:data:`SUMMARY_FIELD`).
     """
+    _index_summary(pkg_dict)
     for src, dst in (("tahun_anggaran", "apbdes_tahun"), ("tahap", "apbdes_tahap"),
                      ("periode", "apbdes_periode"), ("kecamatan", "apbdes_kecamatan"),
                      ("kode_kecamatan", "apbdes_kode_kecamatan"), ("kode_wilayah", "apbdes_kode_wilayah")):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +24,7 @@ from ckanext.bandaaceh.site import portal_reference
 from ckanext.bandaaceh.spreadsheet import csv_cell
 
 from .identity import DATASET_TYPE, ROLE_FIELD, ROLE_LINES, TAHAP_KEYS, show_dataset, tahap_key
+from .search import ENTRY_KEYS, LINES_TABLE_KEY, SUMMARY_FIELD
 
 __all__ = ["transparency", "transparency_csv", "fiscal_csv", "fiscal_datapackage", "fiscal_csv_name",
            "population"]
@@ -39,27 +41,42 @@ def _latest(datasets: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, 
     return next((by_key[k] for k in keys if k in by_key), None)
 
 
-def _dataset_entry(pkg: dict[str, Any]) -> dict[str, Any]:
-    keys = ("tahap", "periode", "total_pendapatan", "total_belanja", "pembiayaan_netto", "silpa",
-            "realisasi_pendapatan", "realisasi_belanja", "realisasi_silpa", "persen_realisasi_pendapatan",
-            "persen_realisasi_belanja", "nomor_peraturan", "metadata_modified")
-    out = {"name": pkg["name"], "title": pkg.get("title"),
-           "url": tk.url_for(f"{DATASET_TYPE}.read", id=pkg["name"], _external=True)}
-    out.update({k: pkg.get(k) or None for k in keys})
-    for b in ("01", "02", "03", "04", "05"):
-        out[f"belanja_bidang_{b}"] = pkg.get(f"belanja_bidang_{b}") or None
+def _dataset_url() -> Any:
+    """``name -> URL of the dataset page``, with one ``url_for`` per call of the overview (not one
+    per dataset: dataset names are URL-safe, so they stand in for a placeholder)."""
+    template = tk.url_for(f"{DATASET_TYPE}.read", id="NAME-PLACEHOLDER", _external=True)
+    return lambda name: template.replace("NAME-PLACEHOLDER", name)
+
+
+def _dataset_entry(pkg: dict[str, Any], url: Any) -> dict[str, Any]:
+    out = {"name": pkg["name"], "title": pkg.get("title"), "url": url(pkg["name"])}
+    out.update({k: pkg.get(k) or None for k in ENTRY_KEYS})
+    if LINES_TABLE_KEY in pkg:  # a summary from the search index (see _published)
+        out[LINES_TABLE_KEY] = pkg[LINES_TABLE_KEY]
     return out
 
 
 def _published(tahun: int) -> list[dict[str, Any]]:
-    """Active public APBG datasets of ``tahun`` (indexed summaries from package_search)."""
+    """Active public APBG datasets of ``tahun``: their summaries as stored in the search index
+    (``search.SUMMARY_KEYS``), a few ``package_search`` pages of one small field each, whatever the
+    number of gampong. Datasets indexed before that field existed: whole dicts (as before;
+    ``ckan search-index rebuild`` once makes it quick)."""
+    found = _search(tahun, [SUMMARY_FIELD])
+    key = SUMMARY_FIELD.removeprefix("extras_")  # package_search moves extras_* fields to their names
+    if all(key in r for r in found):
+        return [json.loads(r[key]) for r in found]
+    return _search(tahun, None)
+
+
+def _search(tahun: int, fields: list[str] | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     start, rows = 0, 1000
     while True:
-        res = tk.get_action("package_search")({"ignore_auth": True}, {
-            "fq": f"+dataset_type:{DATASET_TYPE} +apbdes_tahun:{tahun}",
-            "rows": rows, "start": start, "sort": "name asc",
-        })
+        query: dict[str, Any] = {"fq": f"+dataset_type:{DATASET_TYPE} +apbdes_tahun:{tahun}",
+                                 "rows": rows, "start": start, "sort": "name asc"}
+        if fields:
+            query["fl"] = fields
+        res = tk.get_action("package_search")({"ignore_auth": True}, query)
         out.extend(res["results"])
         start += rows
         if start >= res["count"]:
@@ -84,6 +101,8 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
     previous = {kode: _latest(pkgs, BUDGET_VERSIONS) or _latest(pkgs, REALISASI_VERSIONS)
                 for kode, pkgs in _by_area(tahun - 1, tahap).items()}
     residents = population(tahun)
+    url = _dataset_url()
+    entries = {p["name"]: _dataset_entry(p, url) for pkgs in by_area.values() for p in pkgs}
 
     totals = {"gampong": 0, "terbit": 0, "belum": 0}
     groups = []
@@ -112,9 +131,9 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
                 "angka": _figures([values]), "_values": values,
                 "status": row_status,
                 "tahap_terbaru": tahap_key(latest["tahap"], latest.get("periode") or None) if latest else None,
-                "anggaran": _dataset_entry(budget_pkg or real_pkg) if (budget_pkg or real_pkg) else None,
-                "realisasi": _dataset_entry(real_pkg) if real_pkg else None,
-                "dataset": [_dataset_entry(p) for p in sorted(
+                "anggaran": entries[(budget_pkg or real_pkg)["name"]] if (budget_pkg or real_pkg) else None,
+                "realisasi": entries[real_pkg["name"]] if real_pkg else None,
+                "dataset": [entries[p["name"]] for p in sorted(
                     pkgs, key=lambda p: TAHAP_KEYS.index(tahap_key(p.get("tahap") or "", p.get("periode") or None))
                     if tahap_key(p.get("tahap") or "", p.get("periode") or None) in TAHAP_KEYS else 99)],
             })
@@ -279,11 +298,16 @@ def _year_tables(tahun: int, kecamatan: str | None, tahap: str | None) -> Iterat
     for kec in data["kecamatan"]:
         for g in kec["gampong"]:
             for entry in counted_versions(g["dataset"]):
-                pkg = show_dataset(entry["name"])
-                res = next((r for r in (pkg or {}).get("resources", [])
-                            if r.get(ROLE_FIELD) == ROLE_LINES and r.get("datastore_active")), None)
-                if res is not None:
-                    yield res["id"]
+                table = entry[LINES_TABLE_KEY] if LINES_TABLE_KEY in entry else _lines_table(entry["name"])
+                if table:
+                    yield table
+
+
+def _lines_table(name: str) -> str | None:
+    """The lines table of a dataset whose summary came without it (indexed before it was stored)."""
+    pkg = show_dataset(name)
+    return next((r["id"] for r in (pkg or {}).get("resources", [])
+                 if r.get(ROLE_FIELD) == ROLE_LINES and r.get("datastore_active")), None)
 
 
 def _rows_limit() -> int:

@@ -172,6 +172,10 @@ def _transparency_args() -> dict[str, Any]:
             "status": args.get("status") or None, "tahap": args.get("tahap") or None}
 
 
+#: Up to this many gampong the transparency page shows a row per gampong without a kecamatan filter.
+TRANSPARENCY_GAMPONG_ROWS = 500
+
+
 @apbdes_pages.route("/transparansi-apbg")
 def transparency() -> Any:
     """City-wide overview of the APBG of one year."""
@@ -181,8 +185,11 @@ def transparency() -> Any:
     except tk.ValidationError as exc:
         return tk.abort(400, "; ".join(validation_messages(exc.error_dict)))
     kecamatan = [{"kode": k.kode, "nama": k.nama} for k in portal_reference().kecamatan_list()]
+    # A province-sized overview lists kecamatan only (a row each, linking to its gampong): one
+    # page of thousands of gampong rows would take seconds to render and megabytes to send.
+    per_gampong = bool(args["kecamatan"]) or data["jumlah"]["gampong"] <= TRANSPARENCY_GAMPONG_ROWS
     return tk.render("apbdes/transparency.html", {"data": data, "args": args, "kecamatan_list": kecamatan,
-                                                  "tahap_choices": apbdes.TAHAP})
+                                                  "tahap_choices": apbdes.TAHAP, "per_gampong": per_gampong})
 
 
 @apbdes_pages.route("/transparansi-apbg/apbg-<int:tahun>.csv")
