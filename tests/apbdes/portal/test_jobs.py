@@ -168,3 +168,16 @@ def test_web_preview_says_how_many_problems_it_shows(app, operator, run_jobs, ck
     preview = app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
     assert 'id="apbdes-problems-capped"' in preview and "Berkas ditolak: 3 galat" in preview
     assert preview.count('data-code="control_character"') == 2
+
+
+def test_upload_page_refuses_a_body_over_max_content_length(app, operator, monkeypatch):
+    """What deploy/wsgi.py sets from MAX_CONTENT_LENGTH: the operator's upload gets 413 and
+    nothing is staged or queued."""
+    org, user = operator()
+    monkeypatch.setitem(app.flask_app.config, "MAX_CONTENT_LENGTH", 10_000)
+    staging = Path(tk.config["ckan.storage_path"]) / "apbdes-staging"
+    before = set(staging.iterdir()) if staging.exists() else set()
+    form = {"gampong": org["name"], "tahun": "2025", "upload": (io.BytesIO(b"x" * 20_000), "apbg.csv")}
+    resp = app.post("/apbg/unggah", headers=auth(user), data=form, follow_redirects=False)
+    assert resp.status_code == 413
+    assert (set(staging.iterdir()) if staging.exists() else set()) == before
