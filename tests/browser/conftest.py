@@ -44,6 +44,22 @@ def server(request: pytest.FixtureRequest, clean_datastore: None, tmp_path: Path
 
 
 @pytest.fixture
+def jobs_worker(request: pytest.FixtureRequest, server: str, tmp_path: Path) -> Iterator[None]:
+    """The jobs worker as the Procfile runs it (``ckan jobs worker default bandaaceh_apbdes``) on
+    the test ini, for the length of the test: the budget uploads are parsed there."""
+    ini = os.path.abspath(request.config.getoption("ckan_ini"))
+    log = open(tmp_path / "ckan-worker.log", "wb")
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("ckan")), "-c", ini, "jobs", "worker",
+                             "default", "bandaaceh_apbdes"], cwd=REPO, env=dict(os.environ, CKAN_SITE_URL=server),
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        stop(proc)
+        log.close()
+
+
+@pytest.fixture
 def browser() -> Iterator[Any]:
     with playwright_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -1,5 +1,5 @@
-"""The APBG upload -> preview -> publish flow in a real headless Chromium (Playwright) against a
-real CKAN server started by the test (``ckan run`` in a subprocess on the test database)."""
+"""The APBG upload -> progress -> preview -> publish flow in a real headless Chromium (Playwright)
+against the portal's gunicorn and jobs worker, started by the test on the test database."""
 from __future__ import annotations
 
 import re
@@ -25,7 +25,8 @@ pytestmark = [
 ]
 
 
-def test_upload_preview_publish_in_chromium(server: str, browser: Any, login: Any, gampong_org: Any) -> None:
+def test_upload_preview_publish_in_chromium(server: str, jobs_worker: None, browser: Any, login: Any,
+                                            gampong_org: Any) -> None:
     user = factories.User(password=PASSWORD)
     org = gampong_org(kode_wilayah="11.71.01.2001", users=[{"name": user["name"], "capacity": "editor"}])
     page = browser.new_page()
@@ -40,6 +41,8 @@ def test_upload_preview_publish_in_chromium(server: str, browser: Any, login: An
     page.set_input_files("#field-upload", str(FIXTURES / "broken-jumlah.xlsx"))
     page.click("#apbdes-check")
     page.wait_for_url(re.compile(r"/apbg/unggah/[A-Za-z0-9_-]+$"))
+    # The worker checks the file; the page follows its progress and then shows the preview.
+    page.wait_for_selector("#apbdes-problems", timeout=120_000)
     problem = page.locator("#apbdes-problems li.error").first
     text = problem.inner_text()  # the row is named once (issue 8 item 9), with the larger side in words
     assert text.count("Baris 95") == 1 and "baris 95" not in text and "Rp 1.773.529.770" in text
@@ -55,11 +58,12 @@ def test_upload_preview_publish_in_chromium(server: str, browser: Any, login: An
     page.set_input_files("#field-upload", str(FIXTURES / "penjabaran.xlsx"))
     page.click("#apbdes-check")
     page.wait_for_url(re.compile(r"/apbg/unggah/[A-Za-z0-9_-]+$"))
+    page.wait_for_selector("[data-total=belanja]", timeout=120_000)
     assert page.locator("[data-total=belanja]").inner_text() == "Rp 1.763.529.770"
     assert page.locator("#apbdes-lines tbody tr").count() == 33
     assert NAME in page.locator("#apbdes-target").inner_text()
     page.click("#apbdes-publish")
-    page.wait_for_url(re.compile(rf"/apbdes/{NAME}$"))
+    page.wait_for_url(re.compile(rf"/apbdes/{NAME}$"), timeout=120_000)
     assert "APBG Murni Gampong Kampung Baru Tahun 2025" in page.locator("h1").first.inner_text()
 
     # Charts are drawn by the bundled Chart.js with the dataset's figures.

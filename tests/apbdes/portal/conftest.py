@@ -11,7 +11,10 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
+from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories
+
+from ckanext.bandaaceh.apbdes.portal.jobs import queue_name
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "tests" / "fixtures" / "apbdes"
@@ -31,6 +34,15 @@ def operator(gampong_org: Any) -> Any:
         org = gampong_org(kode_wilayah=kode_wilayah, users=[{"name": user["name"], "capacity": capacity}], **kw)
         return org, user
     return make
+
+
+@pytest.fixture
+def run_jobs(clean_queues: None) -> Any:
+    """Run the queued budget jobs now: CKAN's real RQ worker (it forks a work horse per job, as
+    ``ckan jobs worker`` does) on the budget queue, in burst mode (it stops when the queue is empty)."""
+    def run() -> None:
+        ckan_jobs.Worker([queue_name()]).work(burst=True)
+    return run
 
 
 def upload(path: Path | str, data: bytes | None = None) -> FileStorage:

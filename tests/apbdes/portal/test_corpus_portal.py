@@ -39,7 +39,7 @@ def for_file(operator, name: str):
     return operator(kode_wilayah=MANIFEST[name]["gampong"])
 
 
-def staged_preview(app, operator, name: str) -> tuple[dict, str, str]:
+def staged_preview(app, operator, run_jobs, name: str) -> tuple[dict, str, str]:
     """Upload a corpus file on the web as an operator of its gampong: (headers, token, preview page)."""
     org, user = for_file(operator, name)
     headers = auth(user)
@@ -47,6 +47,7 @@ def staged_preview(app, operator, name: str) -> tuple[dict, str, str]:
         "gampong": org["name"], "tahun": "2025",
         "upload": (io.BytesIO((BUDGETS / name).read_bytes()), name)})
     token = re.search(r"/apbg/unggah/([A-Za-z0-9_-]+)", resp.headers["Location"]).group(1)
+    run_jobs()
     return headers, token, app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
 
 
@@ -144,24 +145,27 @@ def test_period_the_file_does_state_is_named(operator):
     assert result["needs_periode"] and result["periode_text"] == "TRIWULAN III"
 
 
-def test_web_preview_asks_for_the_period(app, operator):
+def test_web_preview_asks_for_the_period(app, operator, run_jobs):
     name = "realisasi-tanpa-periode.xlsx"
-    headers, token, preview = staged_preview(app, operator, name)
+    headers, token, preview = staged_preview(app, operator, run_jobs, name)
     assert 'id="apbdes-periode-form"' in preview and 'name="periode"' in preview
     assert "Berkas ditolak" in preview
     again = app.post(f"/apbg/unggah/{token}", headers=headers, data={"periksa": "1", "periode": "tahunan"},
                      follow_redirects=False)
     assert again.status_code == 302
+    run_jobs()
     preview = app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
     assert 'id="apbdes-periode-form"' not in preview and "Berkas ditolak" not in preview
-    done = app.post(f"/apbg/unggah/{token}", headers=headers, data={"terbitkan": "1"}, follow_redirects=False)
+    app.post(f"/apbg/unggah/{token}", headers=headers, data={"terbitkan": "1"})
+    run_jobs()
+    done = app.get(f"/apbg/unggah/{token}", headers=headers, follow_redirects=False)
     assert done.status_code == 302 and done.headers["Location"].endswith("-2025-realisasi-tahunan")
 
 
-def test_web_preview_lists_local_codes_and_before_column(app, operator):
+def test_web_preview_lists_local_codes_and_before_column(app, operator, run_jobs):
     name = "apbg-perubahan-3-kolom.xlsx"
     e = MANIFEST[name]
-    headers, token, preview = staged_preview(app, operator, name)
+    headers, token, preview = staged_preview(app, operator, run_jobs, name)
     assert 'id="apbdes-kode-lokal"' in preview
     for code in e["local_warnings"]:
         assert f'data-kode="{code}"' in preview

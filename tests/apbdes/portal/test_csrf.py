@@ -60,7 +60,7 @@ def test_forged_upload_form_post_is_refused(app: Any, victim: Any) -> None:
     assert resp.status_code == 302 and "/apbg/unggah/" in resp.headers["Location"]
 
 
-def test_forged_publish_and_cancel_posts_are_refused(app: Any, victim: Any) -> None:
+def test_forged_publish_and_cancel_posts_are_refused(app: Any, victim: Any, run_jobs: Any) -> None:
     org, user = victim
     token = _token(app.get("/apbg/unggah").get_data(as_text=True))
     resp = app.post("/apbg/unggah", data={**budget(org), "_csrf_token": token}, follow_redirects=False)
@@ -69,6 +69,9 @@ def test_forged_publish_and_cancel_posts_are_refused(app: Any, victim: Any) -> N
     # (one API-token request: CKAN has now exempted the preview view too)
     for form in ({"terbitkan": "1"}, {"batal": "1"}):
         assert app.post(f"/apbg/unggah/{staged}", data=form, headers=EVIL).status_code == 400
+    run_jobs()  # whatever was queued has run: the check only, no publishing
+    folder = next(p for p in _staged() if p.name == staged)
+    assert sorted(p.name for p in folder.glob("*.json")) == ["check.json", "meta.json"]
     with pytest.raises(tk.ObjectNotFound):
         tk.get_action("package_show")({"ignore_auth": True}, {"id": NAME})
     assert staged in [p.name for p in _staged()]  # still staged: neither published nor discarded

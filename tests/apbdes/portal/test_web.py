@@ -27,17 +27,30 @@ def post_file(app, headers, org, path: Path, **form):
     return app.post("/apbg/unggah", headers=headers, data=data, follow_redirects=False)
 
 
-def test_upload_preview_publish(app, operator):
+def staged_token(resp) -> str:
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    return re.search(r"/apbg/unggah/([A-Za-z0-9_-]+)", resp.headers["Location"]).group(1)
+
+
+def test_upload_progress_preview_publish(app, operator, run_jobs):
     org, user = operator()
     headers = auth(user)
     form = app.get("/apbg/unggah", headers=headers).get_data(as_text=True)
     assert "Unggah APBG Gampong" in form and f'value="{org["name"]}"' in form
 
     resp = post_file(app, headers, org, FIXTURES / "penjabaran.xlsx", nomor_peraturan="3 Tahun 2024")
-    assert resp.status_code == 302
-    token = re.search(r"/apbg/unggah/([A-Za-z0-9_-]+)", resp.headers["Location"]).group(1)
+    token = staged_token(resp)
     staged = Path(tk.config["ckan.storage_path"]) / "apbdes-staging" / token
     assert (staged / "upload.bin").read_bytes() == (FIXTURES / "penjabaran.xlsx").read_bytes()
+
+    # The check waits for the jobs worker: the page shows its progress (script + refresh without one).
+    waiting = app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
+    assert 'id="apbdes-progress"' in waiting and 'data-state="queued"' in waiting
+    assert '<noscript><meta http-equiv="refresh"' in waiting and "apbdes-progress.js" in waiting
+    status = app.get(f"/apbg/unggah/{token}/status.json", headers=headers).json
+    assert status["state"] == "queued" and status["finished"] is False
+    run_jobs()
+    assert app.get(f"/apbg/unggah/{token}/status.json", headers=headers).json["state"] == "done"
 
     preview = app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
     assert "Rp 1.763.529.770" in preview and "Semua pemeriksaan lolos" in preview
@@ -51,27 +64,38 @@ def test_upload_preview_publish(app, operator):
     tk.get_action("organization_member_create")({"ignore_auth": True}, {
         "id": org["id"], "username": other["name"], "role": "editor"})
     app.get(f"/apbg/unggah/{token}", headers=auth(other), status=403)
+    app.get(f"/apbg/unggah/{token}/status.json", headers=auth(other), status=403)
     app.post(f"/apbg/unggah/{token}", headers=auth(other), data={"terbitkan": "1"}, status=403)
 
-    done = app.post(f"/apbg/unggah/{token}", headers=headers, data={"terbitkan": "1"}, follow_redirects=False)
+    # Publishing runs in the background too: progress, then the dataset.
+    queued = app.post(f"/apbg/unggah/{token}", headers=headers, data={"terbitkan": "1"}, follow_redirects=False)
+    assert queued.status_code == 302 and queued.headers["Location"].endswith(f"/apbg/unggah/{token}")
+    waiting = app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
+    assert 'id="apbdes-progress"' in waiting and "Menerbitkan" in waiting
+    with pytest.raises(tk.ObjectNotFound):
+        tk.get_action("package_show")({"ignore_auth": True}, {"id": NAME})
+    run_jobs()
+    done = app.get(f"/apbg/unggah/{token}", headers=headers, follow_redirects=False)
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/apbdes/{NAME}")
     pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": NAME})
     assert pkg["nomor_peraturan"] == "3 Tahun 2024" and pkg["total_belanja"] == "1763529770"
     assert not staged.exists()
 
 
-def test_broken_upload_cannot_be_published(app, operator):
+def test_broken_upload_cannot_be_published(app, operator, run_jobs):
     org, user = operator()
     headers = auth(user)
     run_import(user["name"], FIXTURES / "penjabaran.xlsx", gampong=org["name"], tahun=2025)
     before = tk.get_action("package_show")({"ignore_auth": True}, {"id": NAME})
-    resp = post_file(app, headers, org, FIXTURES / "broken-jumlah.xlsx")
-    token = re.search(r"/apbg/unggah/([A-Za-z0-9_-]+)", resp.headers["Location"]).group(1)
+    token = staged_token(post_file(app, headers, org, FIXTURES / "broken-jumlah.xlsx"))
+    run_jobs()
     preview = app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
     assert "Berkas ditolak" in preview and "Baris 95: " in preview and "Rp 1.773.529.770" in preview
     assert "menggantikan isi dataset yang sudah ada" in preview
-    page = app.post(f"/apbg/unggah/{token}", headers=headers, data={"terbitkan": "1"}).get_data(as_text=True)
-    assert "Berkas ditolak" in page
+    app.post(f"/apbg/unggah/{token}", headers=headers, data={"terbitkan": "1"})
+    run_jobs()
+    page = app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
+    assert "Berkas ditolak" in page and 'class="alert alert-danger">' in page
     after = tk.get_action("package_show")({"ignore_auth": True}, {"id": NAME})
     assert after["metadata_modified"] == before["metadata_modified"]
 
@@ -110,8 +134,7 @@ def test_dataset_page_and_notice_board(app, operator):
 def test_cancel_deletes_only_ones_own_staged_upload(app, operator):
     # "Batal" used to delete any staged upload whose token it was given, whoever asked.
     org, user = operator()
-    resp = post_file(app, auth(user), org, FIXTURES / "penjabaran.xlsx")
-    token = re.search(r"/apbg/unggah/([A-Za-z0-9_-]+)", resp.headers["Location"]).group(1)
+    token = staged_token(post_file(app, auth(user), org, FIXTURES / "penjabaran.xlsx"))
     staged = Path(tk.config["ckan.storage_path"]) / "apbdes-staging" / token
     stranger = factories.User()
     app.post(f"/apbg/unggah/{token}", headers=auth(stranger), data={"batal": "1"}, status=403)

@@ -16,6 +16,7 @@ __all__ = ["get_actions"]
 def get_actions() -> dict[str, Callable[..., Any]]:
     return {
         "apbdes_import": apbdes_logic.apbdes_import,
+        "apbdes_import_status": apbdes_logic.apbdes_import_status,
         "apbdes_transparency": apbdes_logic.apbdes_transparency,
         "pengaduan_import": pengaduan_logic.pengaduan_import,
         "pengaduan_ringkasan": pengaduan_logic.pengaduan_ringkasan,

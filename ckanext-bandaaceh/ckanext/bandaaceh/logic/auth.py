@@ -16,6 +16,7 @@ __all__ = ["get_auth_functions"]
 def get_auth_functions() -> dict[str, Callable[..., Any]]:
     return {
         "apbdes_import": apbdes_logic.apbdes_import_auth,
+        "apbdes_import_status": apbdes_logic.apbdes_import_status_auth,
         "apbdes_transparency": apbdes_logic.apbdes_transparency_auth,
         "pengaduan_import": pengaduan_logic.pengaduan_import_auth,
         "pengaduan_ringkasan": pengaduan_logic.pengaduan_ringkasan_auth,

@@ -127,6 +127,9 @@ def _child_main() -> None:
     import resource
 
     limit = int(sys.argv[1])
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:  # already capped lower (a capped budget reader started it)
+        limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     fmt, max_cells = sys.argv[2], int(sys.argv[3])
     wanted = sys.argv[4:] or None

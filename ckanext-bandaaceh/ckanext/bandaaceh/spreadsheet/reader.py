@@ -6,9 +6,6 @@ import gc
 import io
 import math
 import os
-import pickle
-import subprocess
-import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +14,7 @@ from operator import itemgetter
 
 from . import _rawread
 from ._rawread import RawReadError, RawSheet, _fatal, read_raw
+from .capped import RUN_FILE, CappedChildError, python_executable, run_capped
 from .csvread import decode_text, read_csv_rows
 from .detect import detect_format
 from .errors import SpreadsheetError
@@ -229,43 +227,21 @@ def _pad(rows: list[list[object]]) -> None:
 XLS_MEMORY_LIMIT = 3 << 30
 XLS_TIMEOUT = 300
 
-_CHILD = "import runpy, sys; runpy.run_path(sys.argv.pop(1), run_name='__main__')"
-
-
-def _python() -> str | None:
-    """A Python interpreter for the xls child (sys.executable is uwsgi's binary under uwsgi)."""
-    candidates = [sys.executable, os.path.join(sys.exec_prefix, "bin", "python3"), os.path.join(sys.exec_prefix, "bin", "python")]
-    for exe in candidates:
-        if exe and os.path.basename(exe).startswith("python") and os.access(exe, os.X_OK):
-            return exe
-    return None
-
-
-class _ChildUnpickler(pickle.Unpickler):
-    """Only plain data and datetime values come back from the child."""
-
-    def find_class(self, module: str, name: str) -> object:
-        if module == "datetime" and name in ("date", "datetime", "time", "timedelta"):
-            return getattr(datetime, name)
-        raise pickle.UnpicklingError(f"unexpected {module}.{name} from the xls reader")
-
 
 def _raw_in_child(data: bytes, fmt: str, name: str, max_cells: int, wanted: list[str] | None) -> list[RawSheet]:
-    exe = _python()
-    if exe is None:  # pragma: no cover - no interpreter to isolate the reader in
+    if python_executable() is None:  # pragma: no cover - no interpreter to isolate the reader in
         return list(read_raw(data, fmt, max_cells, wanted))
-    args = [exe, "-I", "-c", _CHILD, _rawread.__file__, str(XLS_MEMORY_LIMIT), fmt, str(max_cells), *(wanted or [])]
+    args = ["-I", "-c", RUN_FILE, _rawread.__file__, str(XLS_MEMORY_LIMIT), fmt, str(max_cells), *(wanted or [])]
     try:
-        proc = subprocess.run(args, input=data, capture_output=True, timeout=XLS_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        raise SpreadsheetError(f"reading the {fmt} workbook took longer than {XLS_TIMEOUT} s", file=name) from None
-    if proc.returncode != 0 or not proc.stdout:
+        result = run_capped(args, data, timeout=XLS_TIMEOUT)
+    except CappedChildError as exc:
+        if exc.kind == "timeout":
+            raise SpreadsheetError(f"reading the {fmt} workbook took longer than {XLS_TIMEOUT} s", file=name) from None
         raise SpreadsheetError(
-            f"cannot read the {fmt} workbook; the reader stopped (exit status {proc.returncode}), "
+            f"cannot read the {fmt} workbook; the reader stopped (exit status {exc.returncode}), "
             "the file is corrupt or needs too much memory",
             file=name,
-        )
-    result = _ChildUnpickler(io.BytesIO(proc.stdout)).load()
+        ) from None
     if isinstance(result, tuple) and result and result[0] == "error":
         raise RawReadError(result[1], result[2], result[3])
     return [RawSheet(*r) for r in result]

@@ -17,6 +17,8 @@ from werkzeug.datastructures import FileStorage
 from ckanext.bandaaceh import apbdes
 from ckanext.bandaaceh.site import site_user_name, validation_messages
 
+from .importer import LOCAL_FLAG
+
 __all__ = ["apbdes_group"]
 
 
@@ -90,7 +92,7 @@ def import_(file: str, gampong: str, tahun: int | None, tahap: str | None, perio
                 bar.update(done - state["done"])
                 state["done"] = done
 
-        context: dict[str, Any] = {"user": user, "bandaaceh_progress": progress}
+        context: dict[str, Any] = {"user": user, "bandaaceh_progress": progress, LOCAL_FLAG: True}
         data_dict: dict[str, Any] = {
             "gampong": gampong, "tahun": tahun, "tahap": tahap, "periode": periode, "layout": layout,
             "nomor_peraturan": nomor_peraturan, "tanggal_peraturan": tanggal_peraturan, "dry_run": dry_run,

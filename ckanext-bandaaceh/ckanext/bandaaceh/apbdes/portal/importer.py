@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import os
 import re
@@ -26,13 +27,14 @@ import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import apbdes, datastore, reference
+from ckanext.bandaaceh.apbdes.isolated import read_checked_isolated
 from ckanext.bandaaceh.site import portal_reference, site_user_name
 
 from .identity import (DATASET_TYPE, ROLE_FIELD, ROLE_LINES, ROLE_SOURCE, budget_name, dataset_title,
                        resolve_gampong, show_dataset, tahap_label)
 from .validators import IMPORT_FLAG
 
-__all__ = ["COLUMN_INFO", "CONTROL_CHARACTERS", "amount_problems", "check_budget", "control_character_problems", "summary_fields", "import_budget"]
+__all__ = ["COLUMN_INFO", "CONTROL_CHARACTERS", "ISOLATED_FLAG", "LOCAL_FLAG", "read_upload", "amount_problems", "check_budget", "control_character_problems", "summary_fields", "import_budget"]
 
 #: Data dictionary of the DataStore table (label, description), Bahasa Indonesia.
 COLUMN_INFO = {
@@ -55,16 +57,34 @@ COLUMN_INFO = {
 Progress = Callable[[str, int, int], None]
 
 
+#: Context key: read and check the file in a memory-capped child process (the background job).
+ISOLATED_FLAG = "bandaaceh_apbdes_isolated"
+#: Context key: called outside a web request (the command line): no size limit of the API.
+LOCAL_FLAG = "bandaaceh_apbdes_local"
+
+
 def check_budget(data: bytes, filename: str, *, area_code: str, tahun: int | None, tahap: str | None,
-                 periode: str | None, layout: str | None = None) -> tuple[apbdes.Budget | None, list[apbdes.Problem]]:
-    """Read and check a budget file for one gampong; ``(None, [problem])`` if unreadable."""
-    ref = portal_reference()
-    try:
-        budget = apbdes.read_budget(data, filename, gampong=area_code, tahun=tahun, tahap=tahap,
-                                    periode=periode, layout=layout, reference=ref)
-    except apbdes.BudgetReadError as exc:
-        return None, [exc.problem]
-    problems = apbdes.validate(budget, ref)
+                 periode: str | None, layout: str | None = None,
+                 isolated: bool = False) -> tuple[apbdes.Budget | None, list[apbdes.Problem]]:
+    """Read and check a budget file for one gampong; ``(None, [problem])`` if unreadable.
+
+    ``isolated``: read and check in a memory-capped child (``bandaaceh.apbdes.job_memory_limit``).
+    """
+    params = {"gampong": area_code, "tahun": tahun, "tahap": tahap, "periode": periode, "layout": layout}
+    if isolated:
+        budget, problems = read_checked_isolated(
+            data, filename, config_dir=tk.config.get("bandaaceh.config_dir") or None,
+            memory_limit_mb=_config_int("bandaaceh.apbdes.job_memory_limit"),
+            timeout=_config_int("bandaaceh.apbdes.job_timeout"), **params)
+        if budget is None:
+            return None, problems
+    else:
+        ref = portal_reference()
+        try:
+            budget = apbdes.read_budget(data, filename, reference=ref, **params)
+        except apbdes.BudgetReadError as exc:
+            return None, [exc.problem]
+        problems = apbdes.validate(budget, ref)
     problems.extend(control_character_problems(budget))
     problems.extend(amount_problems(budget, max_line=_config_int("bandaaceh.apbdes.max_line_amount"),
                                     max_budget=_config_int("bandaaceh.apbdes.max_budget_amount")))
@@ -217,7 +237,8 @@ def _choice_param(data_dict: dict[str, Any], key: str, choices: tuple[str, ...])
     return value
 
 
-def _read_upload(upload: Any) -> tuple[bytes, str]:
+def read_upload(upload: Any) -> tuple[bytes, str]:
+    """The bytes (at most the largest accepted upload and one) and base name of an uploaded file."""
     if upload is None or not hasattr(upload, "read") and not hasattr(upload, "stream"):
         raise tk.ValidationError({"upload": [tk._("Berkas APBG wajib diunggah (field 'upload', multipart/form-data)")]})
     stream = getattr(upload, "stream", upload)
@@ -267,20 +288,25 @@ def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
             tanggal = dt.date.fromisoformat(tanggal).isoformat()
         except ValueError:
             raise tk.ValidationError({"tanggal_peraturan": [tk._("Tanggal harus berbentuk YYYY-MM-DD")]}) from None
-    data, filename = _read_upload(data_dict.get("upload"))
+    data, filename = read_upload(data_dict.get("upload"))
 
     steps = 2 if dry_run else 4
     progress("Membaca dan memeriksa berkas", 0, steps)
     budget, problems = check_budget(data, filename, area_code=org["kode_wilayah"], tahun=tahun,
-                                    tahap=tahap, periode=periode, layout=layout)
+                                    tahap=tahap, periode=periode, layout=layout,
+                                    isolated=bool(context.get(ISOLATED_FLAG)))
     progress("Memeriksa", 1, steps)
     areas = portal_reference()
     area = areas.areas[org["kode_wilayah"]]
     errors = [p for p in problems if p.severity == "error"]
+    max_problems = _config_int("bandaaceh.apbdes.dry_run_max_problems")
+    if len(problems) > max_problems:  # errors first, so that the capped list still says why it is refused
+        problems.sort(key=lambda p: p.severity != "error")
     result: dict[str, Any] = {
         "gampong": {"name": org["name"], "title": org.get("title"), "kode_wilayah": org["kode_wilayah"]},
         "file": filename,
-        "problems": [_problem_dict(p, filename) for p in problems],
+        "problems": [_problem_dict(p, filename) for p in problems[:max_problems]],
+        "problem_count": len(problems),
         "error_count": len(errors),
         "warning_count": len(problems) - len(errors),
         "can_publish": budget is not None and not errors,
@@ -303,11 +329,16 @@ def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
             result["existing"] = existing["name"] if existing and existing.get("state") == "active" else None
     if dry_run:
         if budget is not None:
-            result["lines"] = list(apbdes.budget_rows(budget))
+            rows = apbdes.budget_rows(budget)
+            result["lines"] = list(itertools.islice(rows, _config_int("bandaaceh.apbdes.dry_run_max_lines")))
+            result["line_count"] = len(result["lines"]) + sum(1 for _ in rows)
         progress("Selesai", steps, steps)
         return result
     if errors or budget is None or name is None:
-        messages = [_problem_dict(p, filename)["text"] for p in errors]
+        messages = [_problem_dict(p, filename)["text"] for p in errors[:max_problems]]
+        if len(errors) > max_problems:
+            messages.append(tk._("... dan {n} kesalahan lain (batas daftar: bandaaceh.apbdes.dry_run_max_problems)")
+                            .format(n=len(errors) - max_problems))
         raise tk.ValidationError({"upload": messages, "problems": result["problems"]})
 
     kec = areas.parent(area.kode)

@@ -2,23 +2,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import apbdes, datastore, managed
 from ckanext.bandaaceh.site import N_, import_auth
 
-from .identity import DATASET_TYPE, ROLE_FIELD, reserved_name_error
-from .importer import import_budget
+from . import jobs, staging
+from .identity import DATASET_TYPE, ROLE_FIELD, reserved_name_error, resolve_gampong
+from .importer import LOCAL_FLAG, import_budget, read_upload
 from .transparency import transparency
 from .validators import is_sysadmin
 
 #: Resource fields that make a file the import's own: changed by the import only.
 MANAGED_RESOURCE_FIELDS = ("url_type", ROLE_FIELD, datastore.LOADER_FIELD)
 
-__all__ = ["apbdes_import", "apbdes_transparency", "apbdes_import_auth", "apbdes_transparency_auth",
+__all__ = ["apbdes_import", "apbdes_import_status", "apbdes_transparency", "apbdes_import_auth",
+           "apbdes_import_status_auth", "apbdes_transparency_auth",
            "resource_create_auth", "package_create", "package_update"]
 
 
@@ -36,12 +40,77 @@ def apbdes_import(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
     :param nomor_peraturan: number of the Qanun/Peraturan Gampong
     :param tanggal_peraturan: its date, YYYY-MM-DD
     :param dry_run: only check and preview (``lines``, ``summary``, ``problems``); nothing is written
+    :param async: ``true``: run as a background job and return at once
+        ``{"job_id": ..., "state": "queued"}``; poll ``apbdes_import_status`` with that ``job_id``
+        for the progress and then the same result. Required for files above
+        ``bandaaceh.apbdes.sync_max_bytes`` (default 2 MiB).
 
     Re-importing the same gampong, tahun and tahap replaces that dataset. A file that fails a
     check is refused (``ValidationError`` with ``upload`` messages and ``problems``) and nothing
     is written. Only editors/admins of the gampong (and sysadmins) may import.
+
+    A dry run returns at most ``bandaaceh.apbdes.dry_run_max_lines`` lines (``line_count``: all)
+    and at most ``bandaaceh.apbdes.dry_run_max_problems`` problems, errors first
+    (``problem_count``, ``error_count``, ``warning_count``: all).
     """
-    return import_budget(context, data_dict)
+    run_async = tk.asbool(data_dict.get("async", False))
+    if context.get(LOCAL_FLAG) and not run_async:  # the command line: no web request to protect
+        return import_budget(context, data_dict)
+    data, filename = read_upload(data_dict.get("upload"))
+    limit = int(tk.config.get("bandaaceh.apbdes.sync_max_bytes"))
+    if not run_async and len(data) > limit:
+        raise tk.ValidationError({"upload": [tk._(
+            "Berkas {name} berukuran {size} byte, di atas batas impor langsung {limit} byte "
+            "(bandaaceh.apbdes.sync_max_bytes). Kirim ulang dengan parameter async=true, lalu pantau "
+            "hasilnya dengan apbdes_import_status (job_id).").format(name=filename, size=len(data), limit=limit)]})
+    if not run_async:
+        return import_budget(context, {**data_dict, "upload": FileStorage(io.BytesIO(data), filename=filename)})
+    org = resolve_gampong(str(data_dict.get("gampong") or ""))
+    tk.check_access("apbdes_import", context, {"owner_org": org["id"]})
+    user = model.User.get(str(context.get("user") or ""))
+    if user is None:
+        raise tk.NotAuthorized(tk._("Impor latar belakang memerlukan pengguna yang masuk (API token)"))
+    params = {k: str(data_dict[k]) for k in ASYNC_PARAMS if data_dict.get(k) not in (None, "")}
+    params["gampong"] = org["name"]
+    token = staging.stage_files(user.id, data, filename, params)
+    kind = "check" if tk.asbool(data_dict.get("dry_run", False)) else "publish"
+    jobs.enqueue_import(token, kind)
+    return {"job_id": token, "state": "queued", "dry_run": kind == "check", "file": filename}
+
+
+#: Parameters of ``apbdes_import`` kept with a staged upload for its background job.
+ASYNC_PARAMS = ("gampong", "tahun", "tahap", "periode", "layout", "nomor_peraturan", "tanggal_peraturan")
+
+
+@tk.side_effect_free
+def apbdes_import_status(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """The state of a background budget import (``apbdes_import`` with ``async=true``).
+
+    :param job_id: what ``apbdes_import`` returned
+
+    Returns ``job_id``, ``state`` (``queued``, ``running``, ``done`` or ``failed``), ``dry_run``,
+    ``progress`` (``label``, ``done``, ``total`` steps), and when ``done`` the ``result`` of
+    ``apbdes_import``; when ``failed`` the ``errors`` (messages) and ``problems``. Only the
+    uploader may ask (403 otherwise); an unknown or expired job is 404.
+    """
+    tk.check_access("apbdes_import_status", context, data_dict)
+    token = str(data_dict.get("job_id") or "")
+    user = model.User.get(str(context.get("user") or ""))
+    if user is None:
+        raise tk.NotAuthorized(tk._("Masuk sebagai pengunggah untuk melihat status impor"))
+    for kind in ("publish", "check"):
+        status = jobs.job_status(token, kind, user.id)
+        if status is not None:
+            break
+    else:
+        raise tk.ObjectNotFound(tk._("Impor {job_id} tidak ditemukan").format(job_id=token))
+    out = {"job_id": token, "state": status["state"], "dry_run": kind == "check",
+           "progress": {k: status.get(k) for k in ("label", "done", "total")}}
+    if status["state"] == "done":
+        out["result"] = status.get("result")
+    elif status["state"] == "failed":
+        out.update({"errors": status.get("errors") or [], "problems": status.get("problems") or []})
+    return out
 
 
 @tk.side_effect_free
@@ -82,6 +151,11 @@ def apbdes_transparency(context: dict[str, Any], data_dict: dict[str, Any]) -> d
 #: ``data_dict``: ``owner_org``. Sysadmins pass before this function is called.
 apbdes_import_auth = import_auth("apbdes", N_("Masuk sebagai operator gampong untuk mengimpor APBG"),
                                  N_("Pengguna {user} bukan operator (editor/admin) gampong ini"))
+
+
+def apbdes_import_status_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Any logged-in user may ask; the action answers only the uploader of that job."""
+    return {"success": True}
 
 
 @tk.auth_allow_anonymous_access

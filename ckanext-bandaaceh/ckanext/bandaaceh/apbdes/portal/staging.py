@@ -1,7 +1,9 @@
 """Keeping an uploaded budget file between the web preview and the publish step.
 
 The file waits in ``<ckan.storage_path>/apbdes-staging/<token>/`` under a random token tied to
-the uploading user, for at most :data:`STAGING_TTL` seconds.
+the uploading user, for at most :data:`STAGING_TTL` seconds. Beside it, ``check.json`` and
+``publish.json`` hold the state of the background job of each step (``jobs.py``): queued,
+running (with progress), done (with the result) or failed (with the messages).
 """
 from __future__ import annotations
 
@@ -16,7 +18,11 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["STAGING_TTL", "stage_files", "load_staged", "update_staged_params", "discard_staged"]
+__all__ = ["STAGING_TTL", "JOB_KINDS", "stage_files", "load_staged", "update_staged_params", "discard_staged",
+           "staged_info", "job_input", "write_status", "read_status", "drop_status", "drop_file"]
+
+#: The background steps of a staged upload: the dry run of the preview, and publishing.
+JOB_KINDS = ("check", "publish")
 
 #: How long an uploaded file waits between preview and publish on the web.
 STAGING_TTL = 24 * 3600
@@ -87,6 +93,13 @@ def load_staged(token: str, user_id: str) -> tuple[bytes, str, dict[str, Any]]:
     return data, meta["filename"], meta.get("params") or {}
 
 
+def staged_info(token: str, user_id: str) -> tuple[str, dict[str, Any]]:
+    """File name and parameters of the staged upload ``token``, without reading the file; same
+    checks as :func:`load_staged`."""
+    meta = _owned_meta(token, user_id)
+    return meta["filename"], meta.get("params") or {}
+
+
 def update_staged_params(token: str, user_id: str, **params: str) -> None:
     """Set parameters of a staged upload (e.g. ``periode`` asked for on the preview); same checks
     as :func:`load_staged`."""
@@ -106,3 +119,52 @@ def discard_staged(token: str, user_id: str) -> None:
 def _remove(token: str) -> None:
     if TOKEN_RE.match(token or ""):
         shutil.rmtree(_staging_root() / token, ignore_errors=True)
+
+
+def job_input(token: str) -> tuple[bytes, str, dict[str, Any], str]:
+    """For the background job: the staged file, its name, parameters and uploader's user id
+    (``ObjectNotFound`` if gone)."""
+    meta = _meta(token)
+    try:
+        data = (_staging_root() / token / "upload.bin").read_bytes()
+    except OSError:
+        raise tk.ObjectNotFound(tk._("Unggahan tidak ditemukan atau sudah kedaluwarsa; unggah ulang berkasnya")) from None
+    return data, meta["filename"], meta.get("params") or {}, str(meta.get("user"))
+
+
+def _status_path(token: str, kind: str) -> Path:
+    if kind not in JOB_KINDS or not TOKEN_RE.match(token or ""):
+        raise ValueError(f"unknown job {kind!r} of {token!r}")
+    return _staging_root() / token / f"{kind}.json"
+
+
+def write_status(token: str, kind: str, status: dict[str, Any]) -> None:
+    """Record the state of the ``kind`` job of ``token`` (atomically: a reader sees the old or the new)."""
+    path = _status_path(token, kind)
+    if not path.parent.is_dir():
+        return  # discarded meanwhile
+    tmp = path.with_name(f".{kind}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({**status, "updated": time.time()}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_status(token: str, kind: str, user_id: str | None = None) -> dict[str, Any] | None:
+    """The recorded state of the ``kind`` job of ``token`` (None if none); with ``user_id``, only
+    for its uploader (``NotAuthorized`` otherwise, ``ObjectNotFound`` if unknown or expired)."""
+    if user_id is not None:
+        _owned_meta(token, user_id)
+    try:
+        return json.loads(_status_path(token, kind).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def drop_status(token: str, kind: str) -> None:
+    """Forget the state of the ``kind`` job of ``token``."""
+    _status_path(token, kind).unlink(missing_ok=True)
+
+
+def drop_file(token: str) -> None:
+    """Delete the staged file of ``token`` but keep its job states (after a publish)."""
+    if TOKEN_RE.match(token or ""):
+        (_staging_root() / token / "upload.bin").unlink(missing_ok=True)

@@ -1,7 +1,9 @@
 """Web pages of the APBG (gampong budgets):
 
-* ``/apbg/unggah`` upload -> ``/apbg/unggah/<token>`` preview -> publish (POST), for operators;
-  the file waits in the storage path under a random token tied to the uploading user.
+* ``/apbg/unggah`` upload -> ``/apbg/unggah/<token>`` progress, then preview -> publish (POST),
+  for operators; the file waits in the storage path under a random token tied to the uploading
+  user, and the check and the publishing run as background jobs (``jobs.py``), whose progress
+  the page shows (``/apbg/unggah/<token>/status.json`` for its script, a refresh without one).
 * ``/apbg/<id>/papan-informasi`` printable notice-board page of one dataset.
 * ``/transparansi-apbg`` city-wide overview, ``/transparansi-apbg/apbg-<tahun>.csv`` all lines,
   ``/transparansi-apbg/<tahun>/datapackage.json`` the year as a Fiscal Data Package with its CSV
@@ -10,18 +12,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, stream_with_context
-from werkzeug.datastructures import FileStorage
 
 from ckanext.bandaaceh import apbdes
 from ckanext.bandaaceh.site import all_organisations, portal_reference, validation_messages
 
-from . import staging
+from . import jobs, staging
 from .board import board_context
 from .identity import DATASET_TYPE
 from .transparency import fiscal_csv, fiscal_csv_name, fiscal_datapackage
@@ -31,7 +31,6 @@ __all__ = ["apbdes_pages"]
 
 apbdes_pages = Blueprint("bandaaceh_apbdes", __name__)
 _ = tk._
-PREVIEW_LINES = 500
 
 
 def _context() -> dict[str, Any]:
@@ -83,28 +82,24 @@ def upload() -> Any:
                 errors["upload"] = [_("Berkas {name} kosong").format(name=f.filename)]
             else:
                 token = staging.stage_files(tk.current_user.id, data, f.filename, form)
+                jobs.enqueue_import(token, "check")
                 return tk.redirect_to("bandaaceh_apbdes.preview", token=token)
     return tk.render("apbdes/upload.html", {
         "choices": choices, "form": form, "errors": errors, "tahap_choices": apbdes.TAHAP, "periode_choices": apbdes.PERIODE,
     })
 
 
-def _run(token: str, dry_run: bool) -> tuple[dict[str, Any] | None, dict[str, Any], str]:
-    data, filename, params = staging.load_staged(token, tk.current_user.id)
-    data_dict = {k: v for k, v in params.items() if v}
-    data_dict.update({"upload": FileStorage(io.BytesIO(data), filename=filename), "dry_run": dry_run})
-    return tk.get_action("apbdes_import")(_context(), data_dict), params, filename
-
-
 @apbdes_pages.route("/apbg/unggah/<token>", methods=["GET", "POST"])
 def preview(token: str) -> Any:
-    """Step 2: preview (GET) of lines, totals and problems; publish (POST)."""
+    """Step 2: the background check (progress, then the preview of lines, totals and problems);
+    publish (POST ``terbitkan``, also in the background), re-check (``periksa``), cancel (``batal``)."""
     if (redirect := _require_login()) is not None:
         return redirect
+    uid = tk.current_user.id
     try:
         if tk.request.method == "POST":
             if tk.request.form.get("batal"):
-                staging.discard_staged(token, tk.current_user.id)
+                staging.discard_staged(token, uid)
                 tk.h.flash_notice(_("Unggahan dibatalkan; tidak ada yang diterbitkan."))
                 return tk.redirect_to("bandaaceh_apbdes.upload")
             if tk.request.form.get("periksa"):
@@ -113,28 +108,62 @@ def preview(token: str) -> Any:
                 if periode not in apbdes.PERIODE:
                     tk.h.flash_error(_("Pilih periode laporan: semester-1 atau tahunan."))
                 else:
-                    staging.update_staged_params(token, tk.current_user.id, periode=periode)
+                    staging.update_staged_params(token, uid, periode=periode)
+                    staging.drop_status(token, "publish")
+                    jobs.enqueue_import(token, "check")
                 return tk.redirect_to("bandaaceh_apbdes.preview", token=token)
-            try:
-                result, _params, _name = _run(token, dry_run=False)
-            except tk.ValidationError as exc:
-                result, params, filename = _run(token, dry_run=True)
-                return _render_preview(token, result, params, filename,
-                                       publish_errors=validation_messages(exc.error_dict))
-            staging.discard_staged(token, tk.current_user.id)
-            ds = result["dataset"]
-            tk.h.flash_success(_("APBG diterbitkan: {title}").format(title=ds["title"]) if not result["replaced"]
-                               else _("APBG diperbarui: {title} (isi sebelumnya diganti)").format(title=ds["title"]))
-            return tk.redirect_to(f"{DATASET_TYPE}.read", id=ds["name"])
-        result, params, filename = _run(token, dry_run=True)
+            staging.staged_info(token, uid)  # the uploader's, and still there
+            jobs.enqueue_import(token, "publish")
+            return tk.redirect_to("bandaaceh_apbdes.preview", token=token)
+        filename, params = staging.staged_info(token, uid)
+        published = staging.read_status(token, "publish", uid)
+        check = staging.read_status(token, "check", uid)
     except tk.ObjectNotFound as exc:
         return tk.abort(404, str(exc) or _("Unggahan tidak ditemukan"))
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc) or _("Tidak diizinkan"))
-    except tk.ValidationError as exc:
-        tk.h.flash_error("; ".join(validation_messages(exc.error_dict)))
+    if published is not None and published["state"] == "done":
+        staging.discard_staged(token, uid)
+        result = published["result"]
+        ds = result["dataset"]
+        tk.h.flash_success(_("APBG diterbitkan: {title}").format(title=ds["title"]) if not result["replaced"]
+                           else _("APBG diperbarui: {title} (isi sebelumnya diganti)").format(title=ds["title"]))
+        return tk.redirect_to(f"{DATASET_TYPE}.read", id=ds["name"])
+    if published is not None and published["state"] not in jobs.FINISHED:
+        return _render_progress(token, "publish", published, filename)
+    if check is None:  # staged before the check ran in the background
+        jobs.enqueue_import(token, "check")
+        check = staging.read_status(token, "check", uid)
+    if check["state"] not in jobs.FINISHED:
+        return _render_progress(token, "check", check, filename)
+    if check["state"] == "failed":
+        tk.h.flash_error("; ".join(check.get("errors") or []))
         return tk.redirect_to("bandaaceh_apbdes.upload")
-    return _render_preview(token, result, params, filename)
+    return _render_preview(token, check["result"], params, filename,
+                           publish_errors=(published or {}).get("errors") or [])
+
+
+@apbdes_pages.route("/apbg/unggah/<token>/status.json")
+def preview_status(token: str) -> Any:
+    """The state of the background step of a staged upload, for the progress page's script."""
+    if not tk.current_user.is_authenticated:
+        return tk.abort(403, _("Tidak diizinkan"))
+    try:
+        status = (staging.read_status(token, "publish", tk.current_user.id)
+                  or staging.read_status(token, "check", tk.current_user.id) or {"state": "queued"})
+    except tk.ObjectNotFound:
+        return {"state": "gone", "finished": True}, 404
+    except tk.NotAuthorized:
+        return tk.abort(403, _("Tidak diizinkan"))
+    return {"state": status["state"], "finished": status["state"] in jobs.FINISHED,
+            "label": status.get("label") or "", "done": status.get("done") or 0, "total": status.get("total") or 0}
+
+
+def _render_progress(token: str, kind: str, status: dict[str, Any], filename: str) -> Any:
+    return tk.render("apbdes/progress.html", {
+        "token": token, "kind": kind, "status": status, "filename": filename,
+        "status_url": tk.h.url_for("bandaaceh_apbdes.preview_status", token=token),
+    })
 
 
 def _render_preview(token: str, result: dict[str, Any], params: dict[str, Any], filename: str,
@@ -142,7 +171,7 @@ def _render_preview(token: str, result: dict[str, Any], params: dict[str, Any], 
     lines = result.get("lines") or []
     return tk.render("apbdes/preview.html", {
         "token": token, "result": result, "params": params, "filename": filename,
-        "lines": lines[:PREVIEW_LINES], "line_total": len(lines), "preview_limit": PREVIEW_LINES,
+        "lines": lines, "line_total": result.get("line_count", len(lines)), "preview_limit": len(lines),
         "errors": [p for p in result["problems"] if p["severity"] == "error"],
         "warnings": [p for p in result["problems"] if p["severity"] == "warning"],
         "publish_errors": publish_errors or [],
