@@ -113,9 +113,10 @@ def _transition(action: str, context: dict[str, Any], data_dict: dict[str, Any])
         problems = [m for c in checks for m in c["masalah"]]
         raise tk.ValidationError({"periksa": problems})
     user = context["user"]
-    saved = tk.get_action("package_patch")(
-        {"user": user, "ignore_auth": True, TRANSITION_CONTEXT: True},
-        {"id": obj.id, STATUS_FIELD: transition.after, SINCE_FIELD: now_iso()})
+    patch = {"id": obj.id, STATUS_FIELD: transition.after, SINCE_FIELD: now_iso()}
+    if obj.state == "draft":  # a CKAN draft (form stage 1, or "Unpublish") is not found by the walidata
+        patch["state"] = "active"
+    saved = tk.get_action("package_patch")({"user": user, "ignore_auth": True, TRANSITION_CONTEXT: True}, patch)
     record_activity(obj.id, user, transition, alasan, checks)
     mailed = notices.notify(transition, saved, user, alasan)
     return {"id": saved["id"], "name": saved["name"], STATUS_FIELD: transition.after,
