@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh.site import site_context
 
-from ..aggregate import weighted_median
+from .. import weighted_median
 from .importer import DATASET_TYPE, ROLE_FIELD, channel_standards
 
 __all__ = ["ringkasan"]
