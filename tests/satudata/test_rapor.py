@@ -23,7 +23,6 @@ from ckanext.bandaaceh.satudata import portal_rapor
 from tests.apbdes.portal.conftest import FIXTURES as APBG_FIXTURES
 from tests.apbdes.portal.conftest import KAMPUNG_BARU, run_import
 from tests.conftest import SATU_DATA, STANDAR_DATA
-from tests.pengaduan.conftest import _xlsx
 
 pytestmark = pytest.mark.usefixtures("portal")
 
@@ -57,7 +56,7 @@ def empty_history() -> Any:
 
 @pytest.fixture
 def seeded(satudata_world: Any, skpd_org: Any, gampong_org: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
-           empty_history: None) -> Any:
+           empty_history: None, xlsx_export: Any) -> Any:
     """Dinkes: Daftar Data 2025 of 3 lines (Penduduk -> penduduk-2024, published today, next due in a
     year; Kasus DBD planned 2025-01-31, never published: overdue; Gizi Buruk without a date: not
     scheduled) -> 2 scheduled, 1 overdue, 50.0 %. Datasets: penduduk-2024 (complete, terbit),
@@ -97,7 +96,7 @@ def seeded(satudata_world: Any, skpd_org: Any, gampong_org: Any, tmp_path: Any, 
     HarvestObject(guid="x-2024", job=failed, harvest_source_id=source["id"], state="ERROR").save()
 
     tk.get_action("pengaduan_import")({"ignore_auth": True}, {
-        "upload": FileStorage(io.BytesIO(_xlsx(COMPLAINT_HEADER, COMPLAINTS)), filename="suwarga.xlsx"),
+        "upload": FileStorage(io.BytesIO(xlsx_export(COMPLAINT_HEADER, COMPLAINTS)), filename="suwarga.xlsx"),
         "kanal": "suwarga"})
 
     gampong_org(kode_wilayah=KAMPUNG_BARU, name="gampong-kampung-baru", title="Gampong Kampung Baru")
