@@ -3,7 +3,8 @@
 # serve tests/fixtures/harvest/samples/ on http://127.0.0.1:8765, declare the sample harvest
 # sources of harvesters/samples/*.yaml (Dinkes, Disdukcapil, Bappeda) and harvest them once;
 # import the sample APBG of Gampong Kampung Baru (tests/fixtures/apbdes/); load 12 months of
-# generated complaint figures per channel (datasets titled [CONTOH], never shown as real data).
+# generated complaint figures per channel (datasets titled [CONTOH], never shown as real data);
+# then this month's Rapor SKPD snapshot (ckan bandaaceh satudata rapor-snapshot).
 # Satu Data states of the samples: Bappeda's are published (auto_terbit), Dinkes' and Disdukcapil's
 # wait in /walidata (diajukan), and one Dinkes dataset is returned to its produsen with a reason.
 # Idempotent: a second run finds the sources and the spreadsheets unchanged.
@@ -50,6 +51,9 @@ case "${1:-once}" in
     say "Sample complaint figures (SP4N-LAPOR!, SUWARGA, SMS LPM), labelled [CONTOH]"
     "$CKAN" -c "$INI" bandaaceh pengaduan contoh \
       || say "The sample complaint figures could not be loaded (see above)"
+    say "Rapor SKPD: this month's figures into its monthly history"
+    "$CKAN" -c "$INI" bandaaceh satudata rapor-snapshot \
+      || say "The Rapor SKPD snapshot failed (see above)"
     ;;
   *) echo "usage: $0 [once|serve]" >&2; exit 2 ;;
 esac

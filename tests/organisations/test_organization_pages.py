@@ -47,8 +47,9 @@ def test_gampong_page_links_its_kecamatan_and_kecamatan_lists_its_gampong(app, s
 def test_home_page_gives_the_portal_in_figures(app, seeded):
     page = app.get("/").body
     figures = re.findall(r'<strong class="d-block fs-3">(?:<span>)?(\d+)(?:</span>)?</strong>([a-z ]+)</li>', page)
-    assert figures == [("0", "dataset"), ("43", "perangkat daerah"), ("90", "gampong")]
+    assert figures == [("0", "dataset"), ("43", "perangkat daerah"), ("90", "gampong")]  # BPS is not one
     assert "420 x 220" not in page and "placeholder-420x220" not in page
     menu = re.findall(r'<li[^>]*><a href="(/[a-z-]*/?)"[^>]*>([^<]+)</a></li>', page)
     assert ("/transparansi-apbg", "Transparansi APBG") in menu and ("/organization/", "Organisasi") in menu
+    assert ("/rapor-skpd", "Rapor SKPD") in menu
     assert 'href="/transparansi-apbg"' in page.split('class="bandaaceh-stats')[1]

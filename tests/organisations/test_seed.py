@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
@@ -32,7 +33,7 @@ def run_seed(cli, *args):
 def test_seed_creates_all_organisations_then_changes_nothing(cli):
     first = run_seed(cli)
     assert first.exit_code == 0, first.output
-    assert "133 created, 0 updated, 0 unchanged" in first.output
+    assert "134 created, 0 updated, 0 unchanged" in first.output
 
     orgs = all_organisations()
     by_kind: dict[str, list] = {}
@@ -40,16 +41,19 @@ def test_seed_creates_all_organisations_then_changes_nothing(cli):
         by_kind.setdefault(org["jenis"], []).append(org)
     assert len(by_kind["gampong"]) == 90
     assert len(by_kind["kecamatan"]) == 9
-    assert sum(len(v) for k, v in by_kind.items() if k != "gampong") == 43
+    assert sum(len(v) for k, v in by_kind.items() if k != "gampong") == 44  # 43 SKPD and the pembina data
 
     lam_ara = call_action("organization_show", id="gampong-lam-ara")
     assert lam_ara["kode_wilayah"] == "11.71.07.2005"
     assert [g["name"] for g in lam_ara["groups"]] == ["kecamatan-banda-raya"]
     assert call_action("organization_show", id="gampong-jawa")["title"] == "Gampong Jawa"
+    # the pembina data of bandaaceh.pembina_data_org, so that prioritas datasets can pass
+    assert call_action("organization_show", id=tk.config["bandaaceh.pembina_data_org"])["title"] == \
+        "Badan Pusat Statistik Kota Banda Aceh"
 
     second = run_seed(cli)
     assert second.exit_code == 0, second.output
-    assert "Nothing to change: all 133 organisations are up to date" in second.output
+    assert "Nothing to change: all 134 organisations are up to date" in second.output
 
 
 def test_seed_updates_a_changed_unit_and_keeps_fields_typed_on_the_web(cli, tmp_path):
@@ -66,7 +70,7 @@ def test_seed_updates_a_changed_unit_and_keeps_fields_typed_on_the_web(cli, tmp_
     result = run_seed(cli, "--config-dir", str(config_dir))
     assert result.exit_code == 0, result.output
     assert "updated  dinkes" in result.output
-    assert "1 created" not in result.output and "0 created, 1 updated, 132 unchanged" in result.output
+    assert "1 created" not in result.output and "0 created, 1 updated, 133 unchanged" in result.output
     dinkes = call_action("organization_show", id="dinkes")
     assert dinkes["title"] == "Dinas Kesehatan Kota Banda Aceh"
     assert dinkes["walidata_nama"] == "Teuku Data"

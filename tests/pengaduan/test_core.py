@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ckanext.bandaaceh.pengaduan import (PengaduanError, aggregate, describe_columns, load_standards, percentile,
-                                         read_export, working_days_between)
+                                         read_export, weighted_median, working_days_between)
 
 D = dt.date
 HEADER = ["No", "Tanggal Laporan", "Nama Pelapor", "No HP", "Kategori", "Instansi Tujuan", "Status",
@@ -50,6 +50,15 @@ def test_working_days_refuse_an_end_before_the_start():
 def test_nearest_rank_percentile():
     assert percentile([3, 0, 5], 90) == 5 and percentile([3, 0, 5], 50) == 3
     assert percentile(list(range(1, 11)), 90) == 9 and percentile([], 90) is None
+
+
+def test_weighted_median_of_monthly_medians():
+    # 1 day for one complaint, 5 days (a month's median) for two: [1, 5, 5] -> 5
+    assert weighted_median([(Decimal(5), 2), (Decimal(1), 1)]) == Decimal(5)
+    # [1, 1, 1, 4]: nearest rank 2 -> 1; an even count takes the lower middle, a day that occurred
+    assert weighted_median([(Decimal(4), 1), (Decimal(1), 3)]) == Decimal(1)
+    assert weighted_median([(Decimal("2.5"), 1), (Decimal(7), 1)]) == Decimal("2.5")
+    assert weighted_median([]) is None and weighted_median([(Decimal(3), 0)]) is None
 
 
 def test_a_case_export_with_personal_columns_is_refused_naming_them(xlsx_export):

@@ -1,8 +1,10 @@
 """The Satu Data e-mails, sent through CKAN's mailer to a real SMTP server on loopback (aiosmtpd)
 that captures them: to the walidata on submission, to the produsen on return (with the reasons)
-and on publication. A mail server that is down does not stop the process."""
+and on publication, and the weekly digest of overdue data to each SKPD. A mail server that is
+down does not stop the process."""
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import socket
@@ -13,6 +15,8 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
+
+from ckanext.bandaaceh.satudata import notices
 
 aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is in requirements.txt")
 
@@ -103,3 +107,33 @@ def test_a_mail_server_that_is_down_does_not_stop_the_process(satudata_world: An
     monkeypatch.setitem(tk.config, "smtp.server", f"127.0.0.1:{_free_port()}")  # nothing listens
     result = act("satudata_ajukan", world.produsen, id=pkg["id"])
     assert (result["status_satudata"], result["surel"]) == ("diajukan", [])
+
+
+def test_weekly_digest_lists_each_skpds_overdue_data_to_its_editors(satudata_world: Any, smtp: Capture,
+                                                                    tmp_path: Any,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # Dinkes: one line planned for 2025-01-31 and never published (overdue), one published today
+    # (due in a year). Dishub: a line planned for the day after the digest (not overdue): no mail.
+    folder = tmp_path / "daftar-data" / "2025"
+    folder.mkdir(parents=True)
+    (folder / "dinkes.yaml").write_text("data:\n  - judul: Kasus DBD\n    frekuensi: bulanan\n"
+                                        "    rilis: [2025-01-31]\n", encoding="utf-8")
+    day = dt.date.today()
+    (folder / "dishub.yaml").write_text("data:\n  - judul: Jumlah Halte\n    frekuensi: tahunan\n"
+                                        f"    rilis: [{day + dt.timedelta(days=1)}]\n", encoding="utf-8")
+    monkeypatch.setitem(tk.config, "bandaaceh.daftar_data_dir", str(tmp_path / "daftar-data"))
+    world = satudata_world()
+    pkg = world.dataset("penduduk-2024")
+    act("satudata_ajukan", world.produsen, id=pkg["id"])
+    act("satudata_verifikasi", world.walidata, id=pkg["id"])
+    smtp.take()
+
+    # what `ckan bandaaceh satudata digest` runs (the CLI reloads ckan.ini, without this test's SMTP port)
+    assert notices.weekly_digest(day) == {"dinkes": ["produsen-dinkes@bandaacehkota.go.id"]}
+    [(rcpt, subject, body)] = smtp.take()
+    assert rcpt == ["produsen-dinkes@bandaacehkota.go.id"]
+    assert subject == ("[Satu Data] Ringkasan mingguan / weekly digest: 1 data terlambat / overdue "
+                       "(Dinas Kesehatan)")
+    late = (day - dt.date(2025, 1, 31)).days
+    assert f"- Kasus DBD: jatuh tempo / due 2025-01-31, {late} hari terlambat / days late" in body
+    assert "Penduduk" not in body and "http://test.ckan.net/jadwal-rilis?skpd=dinkes" in body

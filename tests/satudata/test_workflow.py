@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from ckan import model
 from ckan.tests import helpers
 
 pytestmark = pytest.mark.usefixtures("portal")
@@ -175,3 +176,22 @@ def test_the_bulk_visibility_buttons_cannot_bypass_the_walidata(app, world):
     helpers.call_action("organization_member_create", id=world.dinkes["id"], username=admin["name"], role="admin")
     api(app, "bulk_update_public", admin, status=403, org_id=world.dinkes["id"], datasets=[pkg["id"]])
     assert api(app, "package_show", admin, id=pkg["id"])["result"]["private"] is True
+
+
+def test_unpublish_cannot_hide_a_dataset_from_the_walidata(app, world):
+    """CKAN's "Unpublish" (``state: draft``, the edit form's yellow button) on a submitted dataset
+    would take it out of the walidata's search; the dataset stays active, and a dataset that is a
+    CKAN draft already (saved before this rule) becomes active when submitted."""
+    pkg = world.dataset("penduduk-2024")
+    api(app, "satudata_ajukan", world.produsen, id=pkg["id"])
+    api(app, "package_patch", world.produsen, id=pkg["id"], state="draft")
+    assert api(app, "package_show", world.produsen, id=pkg["id"])["result"]["state"] == "active"
+    assert [d["name"] for d in api(app, "satudata_antrian", world.walidata)["result"]["results"]] == ["penduduk-2024"]
+
+    older = world.dataset("sekolah-2024")
+    model.Package.get(older["id"]).state = "draft"  # as a dataset made a draft before the rule
+    model.repo.commit()
+    api(app, "satudata_ajukan", world.produsen, id=older["id"])
+    assert api(app, "package_show", world.walidata, id=older["id"])["result"]["state"] == "active"
+    assert sorted(d["name"] for d in api(app, "satudata_antrian", world.walidata)["result"]["results"]) == \
+        ["penduduk-2024", "sekolah-2024"]

@@ -75,9 +75,9 @@ def test_summary_action_and_page(app, operator, xlsx):
     run(operator["name"], xlsx(JULY + AUGUST), drop_personal=True)
     data = tk.get_action("pengaduan_ringkasan")({}, {"tahun": 2025})
     assert [(m["periode"], m["masuk"], m["selesai"]) for m in data["bulan"]] == [("2025-07", 3, 3), ("2025-08", 1, 0)]
-    assert data["skpd"] == [  # best share within the standard first
-        {"skpd": "BPBD", "jumlah": 1, "persen_sesuai_standar": "100.0"},
-        {"skpd": "Dinas PUPR", "jumlah": 3, "persen_sesuai_standar": "66.7"}]
+    assert data["skpd"] == [  # best share within the standard first; median: BPBD 1 day, PUPR [3, 0, 5] -> 3
+        {"skpd": "BPBD", "jumlah": 1, "persen_sesuai_standar": "100.0", "median_hari_respon": "1"},
+        {"skpd": "Dinas PUPR", "jumlah": 3, "persen_sesuai_standar": "66.7", "median_hari_respon": "3"}]
     page = app.get("/pengaduan").body
     assert "Statistik Pengaduan Masyarakat" in page and "2025-07" in page and "SUWARGA" in page
     assert 'href="/pengaduan/pengaduan-suwarga-2025"' in page

@@ -23,11 +23,8 @@ ckan.module("apbdes-chart", function ($) {
     options: {config: null},
 
     initialize: function () {
-      var cfg = this.options.config;
-      if (typeof cfg === "string") {
-        try { cfg = JSON.parse(cfg); } catch (e) { cfg = null; }
-      }
-      if (!cfg || typeof window.Chart === "undefined") {
+      var cfg = window.bandaacehChartConfig(this.options.config);
+      if (!cfg) {
         return;
       }
       var still = this.el.closest(".apbdes-board").length > 0 ||

@@ -34,6 +34,7 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "satudata_status": satudata_logic.satudata_status,
         "satudata_antrian": satudata_logic.satudata_antrian,
         "satudata_jadwal": satudata_logic.satudata_jadwal,
+        "satudata_rapor": satudata_logic.satudata_rapor,
         # chained: the apbg- name prefix is reserved for APBG datasets (every dataset type), and
         # the files of a budget are the import's
         "package_create": apbdes_logic.package_create,

@@ -27,6 +27,7 @@ def get_auth_functions() -> dict[str, Callable[..., Any]]:
         "satudata_status": satudata_logic.satudata_status_auth,
         "satudata_antrian": satudata_logic.satudata_antrian_auth,
         "satudata_jadwal": satudata_logic.satudata_jadwal_auth,
+        "satudata_rapor": satudata_logic.satudata_rapor_auth,
         "bulk_update_public": satudata_logic.bulk_visibility_auth,
         "bulk_update_private": satudata_logic.bulk_visibility_auth,
         # chained: the files and tables of budgets and harvested spreadsheets (managed.py)

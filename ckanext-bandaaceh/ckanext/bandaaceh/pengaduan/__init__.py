@@ -14,7 +14,7 @@ asks for those columns to be dropped, and only the columns listed in :data:`CASE
 """
 from __future__ import annotations
 
-from .aggregate import LEVELS, TABLE_FIELDS, Row, aggregate, percentile
+from .aggregate import LEVELS, TABLE_FIELDS, Row, aggregate, percentile, weighted_median
 from .reader import (CASE_FIELDS, PERIODE_RE, PERSONAL, Case, Column, Export, PengaduanError, describe_columns,
                      read_export)
 from .standards import Standard, load_standards
@@ -22,4 +22,4 @@ from .workdays import working_days_between
 
 __all__ = ["CASE_FIELDS", "LEVELS", "PERIODE_RE", "PERSONAL", "TABLE_FIELDS", "Case", "Column", "Export",
            "PengaduanError", "Row", "Standard", "aggregate", "describe_columns", "load_standards", "percentile",
-           "read_export", "working_days_between"]
+           "read_export", "weighted_median", "working_days_between"]

@@ -17,7 +17,7 @@ from .reader import Case
 from .standards import Standard
 from .workdays import working_days_between
 
-__all__ = ["LEVELS", "TABLE_FIELDS", "Row", "aggregate", "percentile"]
+__all__ = ["LEVELS", "TABLE_FIELDS", "Row", "aggregate", "percentile", "weighted_median"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,22 @@ def percentile(values: list[int], q: float) -> int | None:
         return None
     ordered = sorted(values)
     return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
+
+
+def weighted_median(pairs: Iterable[tuple[Decimal, int]]) -> Decimal | None:
+    """The median of values each counted ``weight`` times (nearest rank: the value at rank
+    ceil(n/2)); None when the weights add up to 0. Used to combine published monthly medians,
+    whose cases are not published: it approximates, never equals, the median of all cases."""
+    ordered = sorted((value, weight) for value, weight in pairs if weight and weight > 0)
+    total = sum(weight for _value, weight in ordered)
+    if not total:
+        return None
+    rank, seen = math.ceil(total / 2), 0
+    for value, weight in ordered:
+        seen += weight
+        if seen >= rank:
+            return value
+    raise AssertionError("unreachable")
 
 
 def _median(values: list[int]) -> Decimal | None:

@@ -11,7 +11,8 @@ from ckan import model
 from ckanext.bandaaceh import reference
 from ckanext.bandaaceh.site import N_, all_organisations, portal_reference
 
-from .roles import is_member
+from . import rapor
+from .roles import is_member, is_produsen_org
 from .workflow import DIAJUKAN, DIKEMBALIKAN, DIVERIFIKASI, DRAF, PEMBINA, PRODUSEN, TERBIT, WALIDATA
 
 __all__ = ["bandaaceh_facet_label_function", "bandaaceh_portal_stats", "bandaaceh_satudata_status",
@@ -29,6 +30,16 @@ _LABELS = {
     "ajukan": N_("Ajukan ke walidata"),
     "verifikasi": N_("Verifikasi dan terbitkan"),
     "kembalikan": N_("Kembalikan kepada produsen"),
+    # Rapor SKPD: the APBG stages and their states against the deadline
+    "murni": N_("APBG Murni"),
+    "perubahan": N_("APBG Perubahan"),
+    "realisasi-semester-1": N_("Realisasi Semester I"),
+    "realisasi-tahunan": N_("Realisasi Tahunan"),
+    rapor.TEPAT: N_("Tepat waktu"),
+    rapor.TERLAMBAT: N_("Terlambat"),
+    rapor.BELUM_LEWAT: N_("Belum terbit, lewat tenggat"),
+    rapor.BELUM: N_("Belum jatuh tempo"),
+    rapor.TANPA_TENGGAT: N_("Terbit (tanpa tenggat)"),
 }
 
 
@@ -51,15 +62,16 @@ def bandaaceh_facet_label_function(facet: str, dataset_type: str = "dataset"
 
 
 def bandaaceh_portal_stats() -> dict[str, Any]:
-    """Figures for the home page: public datasets, work units and gampong on the portal."""
+    """Figures for the home page: public datasets, work units (not the pembina data) and gampong."""
     datasets = tk.get_action("package_search")({}, {"q": "*:*", "rows": 0})["count"]
     orgs = all_organisations()
     gampong = sum(1 for o in orgs if o.get("jenis") == "gampong")
+    skpd = sum(1 for o in orgs if is_produsen_org(o))
     try:
         transparency_url = tk.h.url_for("bandaaceh_apbdes.transparency")
     except Exception:  # the APBG pages are not registered (plugin order, tests)
         transparency_url = None
-    return {"datasets": datasets, "skpd": len(orgs) - gampong, "gampong": gampong,
+    return {"datasets": datasets, "skpd": skpd, "gampong": gampong,
             "transparency_url": transparency_url}
 
 

@@ -20,7 +20,8 @@ from ckanext.activity.logic import schema as activity_schema
 
 from ckanext.bandaaceh.site import is_empty
 
-from . import notices, portal_daftar, portal_jadwal
+from . import notices, portal_daftar, portal_jadwal, portal_rapor
+from .rapor import SORT_KEYS
 from .checks import passed, run_checks
 from .roles import DATASET_TYPE, is_member, is_prioritas
 from .validators import TRANSITION_CONTEXT, now_iso
@@ -32,7 +33,7 @@ __all__ = [
     "satudata_ajukan_auth", "satudata_verifikasi_auth", "satudata_kembalikan_auth", "satudata_status_auth",
     "satudata_antrian_auth", "ACTIVITY_TYPES", "record_activity", "allowed_actions",
     "TRANSITION_CONTEXT", "harvest_entry_fields", "harvest_entered", "bulk_visibility_auth",
-    "satudata_jadwal", "satudata_jadwal_auth",
+    "satudata_jadwal", "satudata_jadwal_auth", "satudata_rapor", "satudata_rapor_auth", "day_of",
 ]
 
 _ = tk._
@@ -113,9 +114,10 @@ def _transition(action: str, context: dict[str, Any], data_dict: dict[str, Any])
         problems = [m for c in checks for m in c["masalah"]]
         raise tk.ValidationError({"periksa": problems})
     user = context["user"]
-    saved = tk.get_action("package_patch")(
-        {"user": user, "ignore_auth": True, TRANSITION_CONTEXT: True},
-        {"id": obj.id, STATUS_FIELD: transition.after, SINCE_FIELD: now_iso()})
+    patch = {"id": obj.id, STATUS_FIELD: transition.after, SINCE_FIELD: now_iso()}
+    if obj.state == "draft":  # a CKAN draft (form stage 1, or "Unpublish") is not found by the walidata
+        patch["state"] = "active"
+    saved = tk.get_action("package_patch")({"user": user, "ignore_auth": True, TRANSITION_CONTEXT: True}, patch)
     record_activity(obj.id, user, transition, alasan, checks)
     mailed = notices.notify(transition, saved, user, alasan)
     return {"id": saved["id"], "name": saved["name"], STATUS_FIELD: transition.after,
@@ -279,6 +281,14 @@ def satudata_antrian(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
     return {"count": found["count"], "results": results}
 
 
+def day_of(data_dict: dict[str, Any]) -> dt.date:
+    """The ``tanggal`` parameter (YYYY-MM-DD), default today; ValidationError if malformed."""
+    try:
+        return dt.date.fromisoformat(data_dict["tanggal"]) if data_dict.get("tanggal") else dt.date.today()
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"tanggal": [_("Tanggal harus berbentuk YYYY-MM-DD")]}) from None
+
+
 @tk.side_effect_free
 def satudata_jadwal(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """The Jadwal Rilis: the next release date of every published Satu Data dataset (from its
@@ -292,17 +302,55 @@ def satudata_jadwal(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[
         ``status``, ``hari_terlambat``
     """
     tk.check_access("satudata_jadwal", context, data_dict)
-    try:
-        today = dt.date.fromisoformat(data_dict["tanggal"]) if data_dict.get("tanggal") else dt.date.today()
-    except ValueError:
-        raise tk.ValidationError({"tanggal": [_("Tanggal harus berbentuk YYYY-MM-DD")]}) from None
+    today = day_of(data_dict)
     items = portal_jadwal.schedule(today, data_dict.get("skpd") or None)
     if data_dict.get("status"):
         items = [i for i in items if i["status"] == data_dict["status"]]
     return {"tanggal": today.isoformat(), "results": items}
 
 
+@tk.side_effect_free
+def satudata_rapor(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """The Rapor SKPD: per SKPD the Daftar Data, publication, timeliness, metadata, verification
+    backlog, harvest health and complaint response; per gampong the APBG stages against their
+    deadlines; and the monthly history. Public.
+
+    :param tahun: the Daftar Data and APBG year (default the latest Daftar Data year up to today's)
+    :param tanggal: the day to compare with, YYYY-MM-DD (default today)
+    :param sort: ``skpd``, ``daftar_data``, ``terbit``, ``tepat_waktu``, ``terlambat``, ``metadata``,
+        ``antrian``, ``umur_antrian``, ``panen``, ``panen_gagal`` or ``pengaduan``; ``-`` first for
+        descending (default ``skpd``); rows without the figure go last
+    :returns: ``tanggal``, ``tahun``, ``years``, ``sort``; ``skpd``: rows of ``skpd``, ``title``,
+        ``daftar_data``, ``dataset``, ``terbit``, ``jadwal``, ``persen_tepat_waktu``,
+        ``jumlah_terlambat``, ``terlambat`` (``judul``, ``dataset``, ``tanggal``, ``hari_terlambat``),
+        ``persen_metadata``, ``antrian``, ``antrian_hari_tertua``, ``panen_sumber``,
+        ``panen_terakhir_berhasil``, ``panen_gagal``, ``jumlah_panen_gagal``,
+        ``pengaduan_median_hari_respon``; ``gampong``: ``tahun``, ``tenggat`` (per stage: ``tanggal``,
+        ``sumber``, ``ketentuan``), ``ringkasan`` (per stage, gampong per state) and ``rows`` (``kode``,
+        ``nama``, ``kecamatan``, ``organisasi``, ``tahap``: per stage ``tenggat``, ``terbit``,
+        ``dataset``, ``status``); ``riwayat``: ``bulan`` (city-wide per month) and ``skpd`` (per SKPD)
+    """
+    tk.check_access("satudata_rapor", context, data_dict)
+    today = day_of(data_dict)
+    raw = data_dict.get("tahun")
+    try:
+        tahun = int(str(raw).strip()) if not is_empty(raw) else None
+    except ValueError:
+        raise tk.ValidationError({"tahun": [_("Harus berupa angka tahun, misalnya 2025")]}) from None
+    sort = str(data_dict.get("sort") or "skpd").strip()
+    if sort.lstrip("-") not in SORT_KEYS:
+        raise tk.ValidationError({"sort": [_("Urutan {sort} tidak dikenal; pilihan: {choices}").format(
+            sort=sort, choices=", ".join(SORT_KEYS))]})
+    return portal_rapor.rapor(today, tahun, sort)
+
+
 # ------------------------------------------------------------------ auth
+
+
+@tk.auth_allow_anonymous_access
+def satudata_rapor_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """The Rapor SKPD is public."""
+    return {"success": True}
 
 
 @tk.auth_allow_anonymous_access

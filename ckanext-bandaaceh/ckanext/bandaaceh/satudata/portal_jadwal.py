@@ -14,13 +14,14 @@ from .jadwal import AKAN_DATANG, TERLAMBAT, TEPAT_WAKTU, due_state, next_release
 from .portal_daftar import all_lists
 from .workflow import SINCE_FIELD, STATUS_FIELD, TERBIT
 
-__all__ = ["schedule", "ical"]
+__all__ = ["schedule", "ical", "date_of"]
 
 #: At most this many published datasets are scheduled (package_search page).
 MAX_DATASETS = 1000
 
 
-def _date(value: Any) -> dt.date | None:
+def date_of(value: Any) -> dt.date | None:
+    """The day of an ISO timestamp or date (None if empty or malformed)."""
     if not value:
         return None
     try:
@@ -31,11 +32,11 @@ def _date(value: Any) -> dt.date | None:
 
 def _last_release(pkg: dict[str, Any]) -> dt.date | None:
     """Publication, or the latest change of its data (a resource created or modified), if later."""
-    dates = [_date(pkg.get(SINCE_FIELD))]
+    dates = [date_of(pkg.get(SINCE_FIELD))]
     for res in pkg.get("resources", []):
-        dates += [_date(res.get("last_modified")), _date(res.get("created"))]
+        dates += [date_of(res.get("last_modified")), date_of(res.get("created"))]
     known = [d for d in dates if d]
-    return max(known) if known else _date(pkg.get("metadata_created"))
+    return max(known) if known else date_of(pkg.get("metadata_created"))
 
 
 def schedule(today: dt.date | None = None, skpd: str | None = None) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from ckan.lib.plugins import DefaultPermissionLabels
 
 from .workflow import DIAJUKAN, DIKEMBALIKAN, DIVERIFIKASI, PEMBINA, STATUS_FIELD, WALIDATA
 
-__all__ = ["org_name", "is_member", "is_prioritas", "member_users", "SatuDataPermissionLabels", "LABELS"]
+__all__ = ["org_name", "is_produsen_org", "is_member", "is_prioritas", "member_users", "SatuDataPermissionLabels", "LABELS"]
 
 #: Dataset type that follows the process (APBG budgets, type apbdes, do not).
 DATASET_TYPE = "dataset"
@@ -32,6 +32,12 @@ _READS = {WALIDATA: (DIAJUKAN, DIVERIFIKASI, DIKEMBALIKAN), PEMBINA: (DIVERIFIKA
 def org_name(role: str) -> str:
     """The configured organisation of the walidata or the pembina data ('' if none)."""
     return (tk.config.get(_OPTION[role]) or "").strip()
+
+
+def is_produsen_org(org: dict[str, Any]) -> bool:
+    """Whether an organisation (``organization_list`` dict) is a produsen data, i.e. a work unit of
+    the city: not a gampong (they publish APBG only) and not the pembina data (BPS)."""
+    return org.get("jenis") != "gampong" and org.get("name") != org_name(PEMBINA)
 
 
 def is_member(user: str | None, role: str) -> bool:

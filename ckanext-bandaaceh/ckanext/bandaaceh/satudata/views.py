@@ -4,7 +4,8 @@
 * ``POST /dataset/<id>/satudata/<aksi>``: the buttons of the dataset page (``ajukan``,
   ``verifikasi``, ``kembalikan`` with ``alasan``), which call the API actions;
 * ``/daftar-data``: the Daftar Data of each SKPD and year (``config/daftar-data/``);
-* ``/jadwal-rilis`` and ``/jadwal-rilis.ics``: the release calendar (``satudata_jadwal``).
+* ``/jadwal-rilis`` and ``/jadwal-rilis.ics``: the release calendar (``satudata_jadwal``);
+* ``/rapor-skpd`` and ``/rapor-skpd.csv``: the report card per SKPD and gampong (``satudata_rapor``).
 The state, checks and history on the dataset page come from the helper
 ``bandaaceh_satudata_status`` (``templates/satudata/snippets/status.html``).
 """
@@ -17,7 +18,8 @@ from flask import Blueprint, Response
 
 from ckanext.bandaaceh.site import N_
 
-from . import portal_daftar, portal_jadwal
+from . import portal_daftar, portal_jadwal, portal_rapor
+from .rapor import SORT_KEYS
 from .workflow import ACTIONS
 
 __all__ = ["satudata_pages"]
@@ -96,3 +98,27 @@ def jadwal_rilis_ics() -> Any:
                               _("Jadwal Rilis Satu Data Kota Banda Aceh"))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": "inline; filename=jadwal-rilis.ics"})
+
+
+def _rapor() -> dict[str, Any]:
+    args = {k: tk.request.args.get(k) for k in ("tahun", "sort", "tanggal") if tk.request.args.get(k)}
+    try:
+        return tk.get_action("satudata_rapor")(_context(), args)
+    except tk.ValidationError as exc:
+        return tk.abort(400, "; ".join(str(v) for vals in exc.error_dict.values() for v in vals))
+
+
+@satudata_pages.route("/rapor-skpd")
+def rapor_skpd() -> Any:
+    """The Rapor SKPD (``?sort=``, ``?tahun=``), its chart and its monthly trend."""
+    data = _rapor()
+    return tk.render("satudata/rapor_skpd.html", {"data": data, "sort_keys": list(SORT_KEYS),
+                                                  "charts": portal_rapor.chart_configs(data)})
+
+
+@satudata_pages.route("/rapor-skpd.csv")
+def rapor_skpd_csv() -> Any:
+    """The SKPD table of the Rapor as CSV, in the order asked (``?sort=``)."""
+    data = _rapor()
+    return Response(portal_rapor.rapor_csv(data["skpd"]), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="rapor-skpd-{data["tanggal"]}.csv"'})

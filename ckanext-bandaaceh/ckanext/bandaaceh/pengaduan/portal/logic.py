@@ -40,7 +40,8 @@ def pengaduan_import(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
 @tk.side_effect_free
 def pengaduan_ringkasan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """Complaints per month and channel (in, closed, median working days to response, % within the
-    standard) and per SKPD (count, % answered within the standard), with the channels' standards.
+    standard) and per SKPD (count, % answered within the standard, approximate median working days
+    to response: the monthly medians weighted by the complaints answered), with the channels' standards.
 
     :param tahun: year (optional; default all years)
     """

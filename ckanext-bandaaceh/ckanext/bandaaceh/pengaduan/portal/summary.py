@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.bandaaceh.site import site_context
 
+from .. import weighted_median
 from .importer import DATASET_TYPE, ROLE_FIELD, channel_standards
 
 __all__ = ["ringkasan"]
@@ -23,11 +24,20 @@ def _share(sesuai: int, direspon: int) -> str | None:
     return str((Decimal(100 * sesuai) / direspon).quantize(Decimal("0.1"))) if direspon else None
 
 
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
 def ringkasan(tahun: int | None = None) -> dict[str, Any]:
     """Per month and channel, and per SKPD: complaints in and closed, median days, share within standard.
 
     ``tren``: per SKPD (in ranking order) and month, complaints in and closed over all channels
     and the median working days to first response per channel.
+
+    A SKPD's ``median_hari_respon`` combines the monthly medians of its per-SKPD table (one per
+    month and channel, computed from the cases), each weighted by the complaints answered
+    (:func:`..aggregate.weighted_median`): the cases themselves are not published, so it is an
+    approximation of the median of all its cases.
     """
     fq = f"+dataset_type:{DATASET_TYPE}" + (f" +tahun:{tahun}" if tahun else "")
     found = tk.get_action("package_search")({}, {"fq": fq, "rows": 1000, "sort": "name asc"})
@@ -36,6 +46,7 @@ def ringkasan(tahun: int | None = None) -> dict[str, Any]:
     # trend per SKPD and month: in and closed add up over channels and categories; the median
     # days do not, so they come per channel from the per-SKPD table (computed from the cases)
     trend: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    medians: dict[str, list[tuple[Decimal, int]]] = defaultdict(list)
 
     def point(name: str, periode: str) -> dict[str, Any]:
         return trend[name].setdefault(periode, {"periode": periode, "masuk": 0, "selesai": 0,
@@ -68,7 +79,11 @@ def ringkasan(tahun: int | None = None) -> dict[str, Any]:
                 if rec["median_hari_respon"] is not None:
                     point(rec["skpd"] or "-", rec["periode"])["median_hari_respon"][rec["kanal"]] = \
                         rec["median_hari_respon"]
-    ranking = sorted(({"skpd": k, "jumlah": v["jumlah"], "persen_sesuai_standar": _share(v["sesuai"], v["direspon"])}
+                    if rec["jumlah_direspon"]:
+                        medians[rec["skpd"] or "-"].append((Decimal(str(rec["median_hari_respon"])),
+                                                            int(rec["jumlah_direspon"])))
+    ranking = sorted(({"skpd": k, "jumlah": v["jumlah"], "persen_sesuai_standar": _share(v["sesuai"], v["direspon"]),
+                       "median_hari_respon": _text(weighted_median(medians[k]))}
                       for k, v in skpd.items()),
                      key=lambda r: (-(Decimal(r["persen_sesuai_standar"]) if r["persen_sesuai_standar"] else -1),
                                     -r["jumlah"], r["skpd"]))
