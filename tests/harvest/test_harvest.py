@@ -442,7 +442,7 @@ def test_sheet_without_table_is_named_in_the_error(harvest: Any, server: Any) ->
     errors = {o.guid: " ".join(o.errors) for o in report.objects}
     assert f"Gagal membaca {server.url('files/rekap.xlsx')}: rekap.xlsx, sheet 'Kosong': tidak ada tabel data" \
         in errors["rekap-2024"]
-    assert "no sheet named 'Ringkasan'" in errors["rekap-lain"]
+    assert "tidak ada sheet bernama 'Ringkasan'" in errors["rekap-lain"]
 
 
 def test_name_of_a_dataset_not_from_this_source_is_not_taken_over(harvest: Any, server: Any, satu_data: Any) -> None:

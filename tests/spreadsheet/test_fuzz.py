@@ -92,7 +92,7 @@ def test_huge_exponent_is_refused():
     """``1e999999`` made parse_number build a million-digit integer (minutes of CPU in the web
     process), and a 5001-digit integer could not be printed (ValueError of Python's digit limit)."""
     for text in ("1e999999", "1" + "0" * 5000, "-1e-999999"):
-        with pytest.raises(ValueError, match="as a number"):
+        with pytest.raises(ValueError, match="tidak dapat dibaca sebagai angka"):
             parse_number(text)
     assert parse_number("1e300") == Decimal(10) ** 300
     assert parse_number("1e-300") == Decimal(10) ** -300

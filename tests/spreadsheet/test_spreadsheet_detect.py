@@ -46,13 +46,13 @@ def test_html_named_xlsx_refused(fixture_path):
     [
         (b"%PDF-1.7\n...", "PDF"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
-        (b"\x00\x01\x02\x03\xff\xfe\x00garbage" * 20, "binary"),
-        (b"", "empty"),
-        (b"\n \r\n", "no data"),
-        (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>', "Excel 2003 XML"),
+        (b"\x00\x01\x02\x03\xff\xfe\x00garbage" * 20, "data biner"),
+        (b"", "berkas kosong"),
+        (b"\n \r\n", "tidak berisi data"),
+        (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>', "XML Excel 2003"),
         (b'<?xml version="1.0"?><rss/>', "XML"),
         (b"<!DOCTYPE html><html><body><table></table></body></html>", "HTML"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), "password"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), "kata sandi"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le"), "Word"),
     ],
 )
@@ -72,9 +72,9 @@ def _zip(members):
 
 
 def test_other_zips_refused():
-    with pytest.raises(SpreadsheetError, match="Word document"):
+    with pytest.raises(SpreadsheetError, match="dokumen Word"):
         detect_format(_zip({"[Content_Types].xml": "<x/>", "word/document.xml": "<x/>"}))
-    with pytest.raises(SpreadsheetError, match="zip archive, not a spreadsheet"):
+    with pytest.raises(SpreadsheetError, match="arsip zip, bukan spreadsheet"):
         detect_format(_zip({"a.txt": "hello"}))
     with pytest.raises(SpreadsheetError, match="OpenDocument text"):
         detect_format(_zip({"mimetype": "application/vnd.oasis.opendocument.text"}))
@@ -85,7 +85,7 @@ def test_other_zips_refused():
 def test_truncated_zip_refused(fixture_path):
     with pytest.raises(SpreadsheetError) as err:
         detect_format(read(fixture_path, "truncated.xlsx"), "truncated.xlsx")
-    assert "truncated.xlsx" in str(err.value) and "corrupt or truncated" in str(err.value)
+    assert "truncated.xlsx" in str(err.value) and "rusak atau terpotong" in str(err.value)
 
 
 def test_utf16_text_is_csv():

@@ -43,17 +43,17 @@ def test_format_value():
 def test_error_formats():
     assert str(SpreadsheetError("boom")) == "boom"
     assert str(SpreadsheetError("boom", file="a.xlsx")) == "a.xlsx: boom"
-    assert str(SpreadsheetError("boom", file="a.xlsx", sheet="S", row=3)) == "a.xlsx, sheet 'S', row 3: boom"
+    assert str(SpreadsheetError("boom", file="a.xlsx", sheet="S", row=3)) == "a.xlsx, sheet 'S', baris 3: boom"
     e = SpreadsheetError("boom", file="a.xlsx", sheet="S", row=12, column=28)
-    assert str(e) == "a.xlsx, sheet 'S', row 12, cell AB12: boom" and e.cell == "AB12"
-    assert str(SpreadsheetError("boom", column=3)) == "column C: boom"
+    assert str(e) == "a.xlsx, sheet 'S', baris 12, sel AB12: boom" and e.cell == "AB12"
+    assert str(SpreadsheetError("boom", column=3)) == "kolom C: boom"
 
 
 def test_error_pickles():
     import pickle
 
     e = pickle.loads(pickle.dumps(SpreadsheetError("boom", file="a.xlsx", row=2, column=1)))
-    assert str(e) == "a.xlsx, row 2, cell A2: boom" and e.cell == "A2"
+    assert str(e) == "a.xlsx, baris 2, sel A2: boom" and e.cell == "A2"
 
 
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"klik\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",

@@ -83,11 +83,11 @@ BAD = ["1.2.3", "abc", "1,2,3", "--5", "1.234,5.6", "12a", "1.23.456", "Rp", "%"
 def test_parse_number_rejects(text):
     with pytest.raises(ValueError) as err:
         parse_number(text)
-    assert "as a number" in str(err.value)
+    assert "tidak dapat dibaca sebagai angka" in str(err.value)
 
 
 def test_error_message_quotes_value():
-    with pytest.raises(ValueError, match=r"cannot read '1\.2\.3' as a number"):
+    with pytest.raises(ValueError, match=r"^'1\.2\.3' tidak dapat dibaca sebagai angka$"):
         parse_number("1.2.3")
 
 

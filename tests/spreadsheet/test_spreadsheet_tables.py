@@ -89,7 +89,7 @@ def test_error_names_file_sheet_row_cell(fixture_path):
     with pytest.raises(ValueError) as failed:
         parse_number(t.rows[4][3])
     e = t.error(4, 3, str(failed.value))
-    assert str(e) == "penduduk.xlsx, sheet 'APBG', row 12, cell D12: cannot read '1.2.3' as a number"
+    assert str(e) == "penduduk.xlsx, sheet 'APBG', baris 12, sel D12: '1.2.3' tidak dapat dibaca sebagai angka"
     assert (e.file, e.sheet, e.row, e.column, e.cell) == ("penduduk.xlsx", "APBG", 12, 4, "D12")
     assert t.cell(4, 3) == "D12"
 
@@ -297,7 +297,7 @@ def test_control_characters_never_reach_a_table_csv():
 
 
 def test_nul_in_csv_is_refused():
-    with pytest.raises(SpreadsheetError, match="binary") as exc:
+    with pytest.raises(SpreadsheetError, match="karakter NUL") as exc:
         read_workbook(b"Nama,Nilai\r\nAg\x00us,5\r\n", "nul.csv")
     assert (exc.value.file, exc.value.row) == ("nul.csv", 2)  # found by the fuzz test: it named no row
 

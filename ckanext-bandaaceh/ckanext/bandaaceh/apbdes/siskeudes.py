@@ -193,7 +193,7 @@ def read_siskeudes(
         except ValueError as exc:
             if (table, row, col) not in reported:
                 reported.add((table, row, col))
-                why = "di luar jangkauan" if "range" in str(exc) else "bukan angka"
+                why = "di luar jangkauan" if "jangkauan" in str(exc) else "bukan angka"
                 budget.problems.append(
                     Problem("error", "invalid_amount", f"Baris {row}: nilai kolom {col} '{raw}' {why}.",
                             row=row, field=col, found=str(raw), sheet=table)

@@ -19,7 +19,7 @@ Runtime dependencies: python-calamine, charset-normalizer, olefile.
 """
 from .dates import parse_date
 from .detect import detect_format
-from .errors import SpreadsheetError, cell_ref, column_letter
+from .errors import N_, SpreadsheetError, cell_ref, column_letter
 from .export import csv_cell, format_value, to_csv
 from .numeric import NumberInfo, parse_number, parse_number_info
 from .reader import Sheet, Workbook, read_workbook
@@ -28,6 +28,7 @@ from .tidy import DIMENSION_COLUMNS, tidy_table
 
 __all__ = [
     "DIMENSION_COLUMNS",
+    "N_",
     "SpreadsheetError",
     "detect_format",
     "Sheet",

@@ -16,6 +16,16 @@ from typing import NamedTuple
 __all__ = ["RawSheet", "RawReadError", "read_raw"]
 
 
+# This module runs standalone in the xls child (no package imports): the msgid marker and the
+# number format of errors.py, repeated in their smallest form.
+def N_(text: str) -> str:
+    return text
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
 class RawSheet(NamedTuple):
     name: str
     hidden: bool
@@ -26,9 +36,9 @@ class RawSheet(NamedTuple):
 class RawReadError(Exception):
     """calamine could not read the workbook (``kind``: 'password' | 'corrupt' | 'sheet' | 'missing' | 'cells')."""
 
-    def __init__(self, kind: str, message: str, sheet: str | None = None) -> None:
+    def __init__(self, kind: str, message: str, sheet: str | None = None, params: dict | None = None) -> None:
         super().__init__(message)
-        self.kind, self.message, self.sheet = kind, message, sheet
+        self.kind, self.message, self.sheet, self.params = kind, message, sheet, params or {}
 
 
 def _fatal(exc: BaseException) -> bool:
@@ -55,7 +65,7 @@ def _rows_from_a1(cal: object, sheet: str) -> Iterator[list]:
     except BaseException as exc:
         if _fatal(exc):
             raise
-        raise RawReadError("sheet", f"cannot read the sheet: {exc}", sheet) from None
+        raise RawReadError("sheet", N_("sheet tidak dapat dibaca: {detail}"), sheet, {"detail": str(exc)}) from None
 
 
 def read_raw(
@@ -76,12 +86,13 @@ def read_raw(
         else:
             book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
-        raise RawReadError("password", "the workbook is password-protected") from None
+        raise RawReadError("password", N_("workbook dilindungi kata sandi")) from None
     except BaseException as exc:  # CalamineError, ZipError, XmlError, ValueError, pyo3's PanicException...
         if _fatal(exc):
             raise
         raise RawReadError(
-            "corrupt", f"cannot read the {fmt} workbook; the file is corrupt or not a valid {fmt} file ({exc})"
+            "corrupt", N_("workbook {format} tidak dapat dibaca; berkas rusak atau bukan berkas {format} yang sah "
+                          "({detail})"), params={"format": fmt, "detail": str(exc)}
         ) from None
     total = 0
     with book:
@@ -90,7 +101,8 @@ def read_raw(
         if wanted is not None:
             missing = [w for w in wanted if w not in names]
             if missing:
-                raise RawReadError("missing", f"no sheet named {missing[0]!r} (sheets: {', '.join(names)})")
+                raise RawReadError("missing", N_("tidak ada sheet bernama '{sheet_name}' (sheet yang ada: {sheets})"),
+                                  params={"sheet_name": missing[0], "sheets": ", ".join(names)})
         for index, meta in enumerate(metas):
             if wanted is not None and meta.name not in wanted:
                 continue
@@ -104,8 +116,10 @@ def read_raw(
                 if total > max_cells:
                     raise RawReadError(
                         "cells",
-                        f"the workbook has more than {max_cells:,} cells (sheet {meta.name!r} spans "
-                        f"{rows:,} rows x {cols:,} columns)",
+                        N_("workbook berisi lebih dari {limit} sel (sheet '{sheet_name}' mencakup "
+                           "{rows} baris x {columns} kolom)"),
+                        params={"limit": _number(max_cells), "sheet_name": meta.name, "rows": _number(rows),
+                                "columns": _number(cols)},
                     )
                 merges = [(a[0], a[1], b[0], b[1]) for a, b in (cal.merged_cell_ranges or [])]
                 if stream:
@@ -118,7 +132,7 @@ def read_raw(
             except BaseException as exc:
                 if _fatal(exc):
                     raise
-                raise RawReadError("sheet", f"cannot read the sheet: {exc}", meta.name) from None
+                raise RawReadError("sheet", N_("sheet tidak dapat dibaca: {detail}"), meta.name, {"detail": str(exc)}) from None
             yield RawSheet(meta.name, meta.visible != pc.SheetVisibleEnum.Visible, raw, merges)
 
 
@@ -137,9 +151,9 @@ def _child_main() -> None:
     try:
         result: object = [tuple(sheet) for sheet in read_raw(data, fmt, max_cells, wanted)]
     except RawReadError as exc:
-        result = ("error", exc.kind, exc.message, exc.sheet)
+        result = ("error", exc.kind, exc.message, exc.sheet, exc.params)
     except MemoryError:
-        result = ("error", "memory", "the file needs more memory than allowed to read", None)
+        result = ("error", "memory", N_("membaca berkas ini memerlukan memori lebih dari yang diizinkan"), None, {})
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
 

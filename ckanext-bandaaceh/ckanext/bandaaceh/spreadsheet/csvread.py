@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from .errors import SpreadsheetError
+from .errors import N_, SpreadsheetError, number
 
 __all__ = ["decode_text", "sniff_delimiter", "read_csv_rows", "DELIMITERS"]
 
@@ -84,9 +84,10 @@ def read_csv_rows(text: str, *, filename: str | None, max_cells: int) -> list[li
             cells += len(row)
             if cells > max_cells:
                 raise SpreadsheetError(
-                    f"the file has more than {max_cells:,} cells", file=filename
+                    N_("berkas berisi lebih dari {limit} sel"), file=filename, params={"limit": number(max_cells)}
                 )
             rows.append(row)
     except csv.Error as exc:
-        raise SpreadsheetError(f"cannot read the CSV text: {exc}", file=filename, row=reader.line_num) from None
+        raise SpreadsheetError(N_("teks CSV tidak dapat dibaca: {detail}"), file=filename, row=reader.line_num,
+                               params={"detail": str(exc)}) from None
     return rows

@@ -5,7 +5,7 @@ import io
 import os
 import zipfile
 
-from .errors import SpreadsheetError
+from .errors import N_, SpreadsheetError
 
 __all__ = ["detect_format", "FORMATS"]
 
@@ -17,17 +17,17 @@ _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 # Magic bytes of common non-spreadsheet files, to name them in the error.
 _OTHER_MAGICS = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"BZh", "a bzip2 archive"),
-    (b"\xfd7zXZ", "an xz archive"),
-    (b"{\\rtf", "an RTF document"),
-    (b"\x09\x08", "an old Excel 2-4 file (BIFF2-4), which is not supported; save it as .xlsx"),
+    (b"%PDF", N_("ini dokumen PDF, bukan spreadsheet")),
+    (b"\x89PNG", N_("ini gambar PNG, bukan spreadsheet")),
+    (b"\xff\xd8\xff", N_("ini gambar JPEG, bukan spreadsheet")),
+    (b"GIF8", N_("ini gambar GIF, bukan spreadsheet")),
+    (b"\x1f\x8b", N_("ini arsip gzip, bukan spreadsheet")),
+    (b"Rar!", N_("ini arsip RAR, bukan spreadsheet")),
+    (b"7z\xbc\xaf\x27\x1c", N_("ini arsip 7-Zip, bukan spreadsheet")),
+    (b"BZh", N_("ini arsip bzip2, bukan spreadsheet")),
+    (b"\xfd7zXZ", N_("ini arsip xz, bukan spreadsheet")),
+    (b"{\\rtf", N_("ini dokumen RTF, bukan spreadsheet")),
+    (b"\x09\x08", N_("ini berkas Excel 2-4 lama (BIFF2-4), yang tidak didukung; simpan sebagai .xlsx")),
 )
 
 
@@ -38,47 +38,48 @@ def _utf16(name: str) -> bytes:
 def _detect_ole(data: bytes) -> str:
     """Classify an OLE2 compound file (xls, encrypted xlsx, Word, ...)."""
     if _utf16("EncryptedPackage") in data:
-        raise SpreadsheetError("the workbook is password-protected (encrypted); remove the password and upload again")
+        raise SpreadsheetError(N_("workbook dilindungi kata sandi (terenkripsi); hapus kata sandinya lalu unggah lagi"))
     if _utf16("Workbook") in data or _utf16("Book") in data:
         return "xls"
     if _utf16("WordDocument") in data:
-        raise SpreadsheetError("this is a Word document, not a spreadsheet")
+        raise SpreadsheetError(N_("ini dokumen Word, bukan spreadsheet"))
     if _utf16("PowerPoint Document") in data:
-        raise SpreadsheetError("this is a PowerPoint document, not a spreadsheet")
-    raise SpreadsheetError("this is an OLE2 (old Office) file without a workbook in it")
+        raise SpreadsheetError(N_("ini dokumen PowerPoint, bukan spreadsheet"))
+    raise SpreadsheetError(N_("ini berkas OLE2 (Office lama) tanpa workbook di dalamnya"))
 
 
 def _detect_zip(data: bytes) -> str:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except Exception as exc:  # BadZipFile, NotImplementedError, struct.error, ... on damaged archives
-        raise SpreadsheetError(f"the file is a corrupt or truncated zip archive ({exc})") from None
+        raise SpreadsheetError(N_("berkas adalah arsip zip yang rusak atau terpotong ({detail})"),
+                               params={"detail": str(exc)}) from None
     with zf:
         names = set(zf.namelist())
         if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
             if "xl/workbook.bin" in names:
-                raise SpreadsheetError("binary Excel workbooks (.xlsb) are not supported; save it as .xlsx")
+                raise SpreadsheetError(N_("workbook Excel biner (.xlsb) tidak didukung; simpan sebagai .xlsx"))
             return "xlsx"
         if "mimetype" in names:
             try:
                 info = zf.getinfo("mimetype")
                 mime = zf.read(info)[:200].strip() if info.file_size < 1000 else b""
             except Exception as exc:
-                raise SpreadsheetError(f"the file is a corrupt zip archive ({exc})") from None
+                raise SpreadsheetError(N_("berkas adalah arsip zip yang rusak ({detail})"), params={"detail": str(exc)}) from None
             if mime in (_ODS_MIME, _ODS_MIME + b"-template"):
                 return "ods"
             if mime.startswith(b"application/vnd.oasis.opendocument."):
                 kind = mime.rsplit(b".", 1)[-1].decode("ascii", "replace")
-                raise SpreadsheetError(f"this is an OpenDocument {kind} file, not a spreadsheet")
+                raise SpreadsheetError(N_("ini berkas OpenDocument {kind}, bukan spreadsheet"), params={"kind": kind})
         if "content.xml" in names and "META-INF/manifest.xml" in names:
             return "ods"
         if "word/document.xml" in names:
-            raise SpreadsheetError("this is a Word document (.docx), not a spreadsheet")
+            raise SpreadsheetError(N_("ini dokumen Word (.docx), bukan spreadsheet"))
         if "ppt/presentation.xml" in names:
-            raise SpreadsheetError("this is a PowerPoint presentation, not a spreadsheet")
+            raise SpreadsheetError(N_("ini presentasi PowerPoint, bukan spreadsheet"))
         if "[Content_Types].xml" in names:
-            raise SpreadsheetError("this Office Open XML file has no workbook (xl/workbook.xml) in it")
-        raise SpreadsheetError("this is a zip archive, not a spreadsheet; upload the spreadsheet itself")
+            raise SpreadsheetError(N_("berkas Office Open XML ini tidak berisi workbook (xl/workbook.xml)"))
+        raise SpreadsheetError(N_("ini arsip zip, bukan spreadsheet; unggah berkas spreadsheet-nya sendiri"))
 
 
 def _looks_like_markup(head: str) -> str | None:
@@ -127,38 +128,38 @@ def detect_format(data: bytes, filename: str | None = None) -> str:
     name = os.path.basename(filename) if filename else None
     try:
         if not data:
-            raise SpreadsheetError("the file is empty")
+            raise SpreadsheetError(N_("berkas kosong"))
         if data.startswith(_OLE_MAGIC):
             return _detect_ole(data)
         if data.startswith(_ZIP_MAGICS):
             return _detect_zip(data)
         for magic, what in _OTHER_MAGICS:
             if data.startswith(magic):
-                raise SpreadsheetError(f"this is {what}, not a spreadsheet")
+                raise SpreadsheetError(what)
         head = data[:65536]
         text = _decode_head(head)
         if text is None and b"\x00" in head and _decode_head(head.replace(b"\x00", b"")) is not None:
             # text with a stray NUL: refused (no table may hold one), saying where it is
-            raise SpreadsheetError("the text holds a NUL character (U+0000, a binary zero); remove it and save "
-                                   "the file again", row=head[: head.index(b"\x00")].count(b"\n") + 1)
+            raise SpreadsheetError(N_("teks memuat karakter NUL (U+0000, nol biner); hapus karakter itu lalu "
+                                      "simpan ulang berkas"), row=head[: head.index(b"\x00")].count(b"\n") + 1)
         if text is None:
-            raise SpreadsheetError("the file is binary data in no known spreadsheet format")
+            raise SpreadsheetError(N_("berkas berisi data biner yang bukan format spreadsheet yang dikenal"))
         markup = _looks_like_markup(text[:4096])
         if markup == "html":
             raise SpreadsheetError(
-                "the file is an HTML web page, not a spreadsheet (some systems export HTML "
-                "under an .xls name); open it in a spreadsheet program and save it as .xlsx"
+                N_("berkas adalah halaman web HTML, bukan spreadsheet (beberapa sistem mengekspor HTML "
+                   "dengan nama .xls); buka di program spreadsheet lalu simpan sebagai .xlsx")
             )
         if markup == "spreadsheetml":
             raise SpreadsheetError(
-                "the file is an Excel 2003 XML spreadsheet, which is not supported; save it as .xlsx"
+                N_("berkas adalah spreadsheet XML Excel 2003, yang tidak didukung; simpan sebagai .xlsx")
             )
         if markup == "xml":
-            raise SpreadsheetError("the file is XML, not a spreadsheet")
+            raise SpreadsheetError(N_("berkas berupa XML, bukan spreadsheet"))
         if not text.strip("\ufeff \t\r\n"):
-            raise SpreadsheetError("the file contains no data")
+            raise SpreadsheetError(N_("berkas tidak berisi data"))
         return "csv"
     except SpreadsheetError as exc:
         if exc.file is None and name:
-            raise SpreadsheetError(exc.reason, file=name, row=exc.row) from None
+            raise SpreadsheetError(exc.template, file=name, row=exc.row, params=exc.params) from None
         raise

@@ -1,7 +1,45 @@
 """Error type shared by the spreadsheet package."""
 from __future__ import annotations
 
-__all__ = ["SpreadsheetError", "column_letter", "cell_ref"]
+from collections.abc import Callable, Mapping
+
+__all__ = ["N_", "SpreadsheetError", "column_letter", "cell_ref", "number"]
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` as a msgid for extraction (babel's default ``N_`` keyword); no translation here.
+
+    The pure package imports nothing from CKAN: its messages are Indonesian msgids, translated
+    where they are shown (the CKAN side passes ``tk._`` to :meth:`SpreadsheetError.message`)."""
+    return text
+
+
+def number(value: int) -> str:
+    """An integer with Indonesian thousands separators (1234567 -> '1.234.567')."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _fill(template: str, params: Mapping[str, object], fallback: str | None = None) -> str:
+    """``template`` with its ``{placeholders}`` filled; a broken translation falls back to ``fallback``."""
+    if not params:
+        return template
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        if fallback is None or fallback == template:
+            raise
+        return fallback.format(**params)
+
+
+_SHEET = N_("sheet '{sheet}'")
+_ROW = N_("baris {row}")
+_CELL = N_("sel {cell}")
+_COLUMN = N_("kolom {column}")
+
 
 
 def column_letter(column: int) -> str:
@@ -23,9 +61,12 @@ def cell_ref(row: int, column: int) -> str:
 class SpreadsheetError(Exception):
     """A file could not be read, or a value in it could not be understood.
 
-    ``str()`` names the file and, where known, the sheet, row, and cell, e.g.
-    ``"anggaran.xlsx, sheet 'APBG', row 12, cell C12: cannot read '1.2.3' as a number"``.
-    ``row`` and ``column`` are 1-based; ``reason`` is the message without the location.
+    ``str()`` names the file and, where known, the sheet, row, and cell, in Indonesian, e.g.
+    ``"anggaran.xlsx, sheet 'APBG', baris 12, sel C12: '1.2.3' tidak dapat dibaca sebagai angka"``.
+    ``row`` and ``column`` are 1-based. ``template`` is the reason as an Indonesian msgid with
+    named ``{placeholders}`` (marked with :func:`N_`, so it is in the gettext catalogue),
+    ``params`` its values, and ``reason`` the formatted Indonesian reason without the location.
+    :meth:`message` formats the whole text through a translation function (CKAN's ``tk._``).
     """
 
     def __init__(
@@ -37,8 +78,11 @@ class SpreadsheetError(Exception):
         row: int | None = None,
         column: int | None = None,
         cell: str | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
-        self.reason = reason
+        self.template = reason
+        self.params = dict(params or {})
+        self.reason = _fill(reason, self.params)
         self.file = file
         self.sheet = sheet
         self.row = row
@@ -46,32 +90,35 @@ class SpreadsheetError(Exception):
         if cell is None and row is not None and column is not None:
             cell = cell_ref(row, column)
         self.cell = cell
-        super().__init__(self._format())
+        super().__init__(self.message())
 
-    def _format(self) -> str:
+    def message(self, translate: Callable[[str], str] | None = None) -> str:
+        """The location and reason, each template passed through ``translate`` (none: Indonesian)."""
+        tr = translate or _same
         parts = []
         if self.file:
             parts.append(self.file)
         if self.sheet is not None:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(_fill(tr(_SHEET), {"sheet": self.sheet}, _SHEET))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_fill(tr(_ROW), {"row": self.row}, _ROW))
         if self.cell is not None:
-            parts.append(f"cell {self.cell}")
+            parts.append(_fill(tr(_CELL), {"cell": self.cell}, _CELL))
         elif self.column is not None:
-            parts.append(f"column {column_letter(self.column)}")
+            parts.append(_fill(tr(_COLUMN), {"column": column_letter(self.column)}, _COLUMN))
+        reason = _fill(tr(self.template), self.params, self.template) if translate else self.reason
         where = ", ".join(parts)
-        return f"{where}: {self.reason}" if where else self.reason
+        return f"{where}: {reason}" if where else reason
 
     def __str__(self) -> str:
-        return self._format()
+        return self.message()
 
     def __reduce__(self):  # keep keyword-only attributes through pickling
         return (
             _rebuild,
-            (self.reason, self.file, self.sheet, self.row, self.column, self.cell),
+            (self.template, self.file, self.sheet, self.row, self.column, self.cell, self.params),
         )
 
 
-def _rebuild(reason, file, sheet, row, column, cell) -> SpreadsheetError:
-    return SpreadsheetError(reason, file=file, sheet=sheet, row=row, column=column, cell=cell)
+def _rebuild(template, file, sheet, row, column, cell, params=None) -> SpreadsheetError:
+    return SpreadsheetError(template, file=file, sheet=sheet, row=row, column=column, cell=cell, params=params)

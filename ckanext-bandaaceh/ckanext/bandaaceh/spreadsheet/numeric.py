@@ -65,9 +65,9 @@ class NumberInfo(NamedTuple):
 
 def _clean(d: Decimal) -> Decimal:
     if not d.is_finite():
-        raise ValueError("not a finite number")
+        raise ValueError("bukan angka berhingga")
     if d and abs(d.adjusted()) > MAX_EXPONENT:
-        raise ValueError(f"the number is out of range (beyond 10^{MAX_EXPONENT})")
+        raise ValueError(f"angka di luar jangkauan (melebihi 10^{MAX_EXPONENT})")
     if d == d.to_integral_value():
         return Decimal(int(d))
     return d.normalize()
@@ -75,12 +75,12 @@ def _clean(d: Decimal) -> Decimal:
 
 def _from_float(value: float) -> Decimal:
     if math.isnan(value) or math.isinf(value):
-        raise ValueError(f"cannot read {value!r} as a number")
+        raise ValueError(f"{value!r} tidak dapat dibaca sebagai angka")
     return _clean(Decimal(format(value, ".15g")))
 
 
 def _fail(original: object) -> ValueError:
-    return ValueError(f"cannot read {original!r} as a number")
+    return ValueError(f"{original!r} tidak dapat dibaca sebagai angka")
 
 
 def _grouped(text: str, sep: str) -> bool:
@@ -207,7 +207,7 @@ def parse_number(value: object, *, decimal_sep: Literal[",", "."] | None = None)
     Accepts int/float/Decimal and text such as ``'1.234.567,89'``, ``'1,234,567.89'``,
     ``'Rp. 964.073.000'``, ``'(500.000,00)'``, ``'-500.000'``, ``'12,5%'`` (-> 12.5).
     See the module docstring for the ambiguity rules; ``decimal_sep`` forces the
-    decimal separator. Raises ``ValueError("cannot read '1.2.3' as a number")``.
+    decimal separator. Raises ``ValueError("'1.2.3' tidak dapat dibaca sebagai angka")``.
     """
     info = parse_number_info(value, decimal_sep=decimal_sep)
     return None if info is None else info.value

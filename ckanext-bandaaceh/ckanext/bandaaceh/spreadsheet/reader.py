@@ -17,7 +17,7 @@ from ._rawread import RawReadError, RawSheet, _fatal, read_raw
 from .capped import RUN_FILE, CappedChildError, python_executable, run_capped
 from .csvread import decode_text, read_csv_rows
 from .detect import detect_format
-from .errors import SpreadsheetError
+from .errors import N_, SpreadsheetError, number
 from .safety import check_container
 
 __all__ = ["Sheet", "Workbook", "read_workbook", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_CELLS"]
@@ -236,14 +236,15 @@ def _raw_in_child(data: bytes, fmt: str, name: str, max_cells: int, wanted: list
         result = run_capped(args, data, timeout=XLS_TIMEOUT)
     except CappedChildError as exc:
         if exc.kind == "timeout":
-            raise SpreadsheetError(f"reading the {fmt} workbook took longer than {XLS_TIMEOUT} s", file=name) from None
+            raise SpreadsheetError(N_("membaca workbook {format} memakan waktu lebih dari {seconds} detik"),
+                                   file=name, params={"format": fmt, "seconds": XLS_TIMEOUT}) from None
         raise SpreadsheetError(
-            f"cannot read the {fmt} workbook; the reader stopped (exit status {exc.returncode}), "
-            "the file is corrupt or needs too much memory",
-            file=name,
+            N_("workbook {format} tidak dapat dibaca; pembacanya berhenti (status keluar {status}): "
+               "berkas rusak atau memerlukan terlalu banyak memori"),
+            file=name, params={"format": fmt, "status": exc.returncode},
         ) from None
     if isinstance(result, tuple) and result and result[0] == "error":
-        raise RawReadError(result[1], result[2], result[3])
+        raise RawReadError(result[1], result[2], result[3], result[4])
     return [RawSheet(*r) for r in result]
 
 
@@ -269,8 +270,13 @@ def _read_calamine(
                 _apply_merges(rows, merges)
             sheets.append(Sheet(name=sheet_name, rows=_trim(rows), merges=merges, hidden=hidden))
     except RawReadError as exc:
-        raise SpreadsheetError(exc.message, file=name, sheet=exc.sheet) from None
+        raise SpreadsheetError(exc.message, file=name, sheet=exc.sheet, params=exc.params) from None
     return sheets
+
+
+def _too_big(name: str, size: int, max_bytes: int) -> SpreadsheetError:
+    return SpreadsheetError(N_("berkas berukuran {size} byte, melebihi batas {limit} byte"), file=name,
+                            params={"size": number(size), "limit": number(max_bytes)})
 
 
 def read_workbook(
@@ -295,24 +301,26 @@ def read_workbook(
         data = bytes(source)
         name = os.path.basename(filename) if filename else "<data>"
         if len(data) > max_bytes:
-            raise SpreadsheetError(f"the file is {len(data):,} bytes, more than the limit of {max_bytes:,}", file=name)
+            raise _too_big(name, len(data), max_bytes)
     else:
         path = os.fspath(source)
         name = os.path.basename(filename or path)
         try:
             size = os.path.getsize(path)
             if size > max_bytes:
-                raise SpreadsheetError(f"the file is {size:,} bytes, more than the limit of {max_bytes:,}", file=name)
+                raise _too_big(name, size, max_bytes)
             fh = open(path, "rb")  # kept open: calamine reads this very file once it is checked
             stamp = os.fstat(fh.fileno())
             data = fh.read(max_bytes + 1)
         except OSError as exc:
             if fh is not None:
                 fh.close()
-            raise SpreadsheetError(f"cannot open the file: {exc.strerror or exc}", file=name) from None
+            raise SpreadsheetError(N_("berkas tidak dapat dibuka: {detail}"), file=name,
+                                   params={"detail": str(exc.strerror or exc)}) from None
         if len(data) > max_bytes:
             fh.close()
-            raise SpreadsheetError(f"the file is more than the limit of {max_bytes:,} bytes", file=name)
+            raise SpreadsheetError(N_("berkas melebihi batas {limit} byte"), file=name,
+                                   params={"limit": number(max_bytes)})
     content = [data]
     del data  # _read lets go of the bytes once they are checked
     try:
@@ -324,7 +332,8 @@ def read_workbook(
         if _fatal(exc):
             raise
         # a safety net: damaged files must never leak a raw library error
-        raise SpreadsheetError(f"cannot read the file ({type(exc).__name__}: {exc})", file=name) from exc
+        raise SpreadsheetError(N_("berkas tidak dapat dibaca ({detail})"), file=name,
+                               params={"detail": f"{type(exc).__name__}: {exc}"}) from exc
     finally:
         if fh is not None:
             fh.close()
@@ -365,7 +374,8 @@ def _read(
         rows: list[list[object]] = [[(v.strip() or None) for v in row] for row in raw]
         sheet_name = os.path.splitext(name)[0] or "data"
         if sheets is not None and sheets != [sheet_name]:
-            raise SpreadsheetError(f"a CSV file has one sheet, {sheet_name!r}", file=name)
+            raise SpreadsheetError(N_("berkas CSV hanya punya satu sheet, '{sheet_name}'"), file=name,
+                                   params={"sheet_name": sheet_name})
         return Workbook(filename=name, format=fmt, sheets=[Sheet(name=sheet_name, rows=_trim(rows))])
     check_container(data, fmt, name, max_cells=max_cells)
     source: bytes | str = data

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
-from .errors import SpreadsheetError
+from .errors import N_, SpreadsheetError, number
 
 __all__ = [
     "check_container",
@@ -218,8 +218,9 @@ def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterat
             cut = chunk.rfind(b"<")
             if cut <= 0:  # one tag (or text) spans the whole chunk
                 if len(chunk) > _MAX_TAG:
-                    raise SpreadsheetError(f"zip member {info.filename!r} has an XML tag or text run longer "
-                                           f"than {_MAX_TAG:,} bytes", file=name)
+                    raise SpreadsheetError(N_("anggota zip '{member}' memuat tag XML atau teks yang lebih panjang "
+                                              "dari {limit} byte"), file=name,
+                                           params={"member": info.filename, "limit": number(_MAX_TAG)})
                 carry = chunk
                 continue
             yield chunk[:cut]
@@ -277,6 +278,10 @@ def _ods_cells(chunks: Iterable[bytes]) -> int:
     return total + max_row * max_col
 
 
+_CORRUPT_ZIP = N_("berkas adalah arsip zip yang rusak atau terpotong ({detail})")
+_TOO_MANY_CELLS = N_("workbook berisi lebih dari {limit} sel (dihitung dari rentang terpakai tiap sheet sejak A1)")
+
+
 class ZipLimitError(SpreadsheetError):
     """A zip archive over one of the :class:`ZipPolicy` limits.
 
@@ -286,16 +291,17 @@ class ZipLimitError(SpreadsheetError):
     """
 
     def __init__(self, reason: str, *, limit: str, member: str | None = None, value: int = 0,
-                 allowed: int = 0, file: str | None = None) -> None:
-        super().__init__(reason, file=file)
+                 allowed: int = 0, file: str | None = None, params: dict[str, object] | None = None) -> None:
+        super().__init__(reason, file=file, params=params)
         self.limit, self.member, self.value, self.allowed = limit, member, value, allowed
 
     def __reduce__(self):
-        return (_rebuild_limit, (self.reason, self.limit, self.member, self.value, self.allowed, self.file))
+        return (_rebuild_limit,
+                (self.template, self.limit, self.member, self.value, self.allowed, self.file, self.params))
 
 
-def _rebuild_limit(reason, limit, member, value, allowed, file) -> ZipLimitError:
-    return ZipLimitError(reason, limit=limit, member=member, value=value, allowed=allowed, file=file)
+def _rebuild_limit(reason, limit, member, value, allowed, file, params=None) -> ZipLimitError:
+    return ZipLimitError(reason, limit=limit, member=member, value=value, allowed=allowed, file=file, params=params)
 
 
 @dataclass(frozen=True)
@@ -314,7 +320,7 @@ def open_zip(data: bytes, name: str | None) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(io.BytesIO(data))
         zf.infolist()
     except Exception as exc:  # BadZipFile, NotImplementedError, struct.error, ... on damaged archives
-        raise SpreadsheetError(f"the file is a corrupt or truncated zip archive ({exc})", file=name) from None
+        raise SpreadsheetError(_CORRUPT_ZIP, file=name, params={"detail": str(exc)}) from None
     return zf
 
 
@@ -330,23 +336,25 @@ def check_zip_members(
         policy = ZipPolicy(MAX_ZIP_MEMBERS, MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO, RATIO_MIN_SIZE)
     count = len(infos) if total_members is None else total_members
     if count > policy.max_members:
-        raise ZipLimitError(f"the zip archive has {count:,} members, more than {policy.max_members:,}",
-                            limit="members", value=count, allowed=policy.max_members, file=name)
+        raise ZipLimitError(N_("arsip zip berisi {count} anggota, lebih dari {limit}"),
+                            params={"count": number(count), "limit": number(policy.max_members)}, limit="members", value=count, allowed=policy.max_members, file=name)
     declared = sum(i.file_size for i in infos)
     if declared > policy.max_uncompressed:
         raise ZipLimitError(
-            f"the workbook would unpack to {declared:,} bytes, more than the limit of {policy.max_uncompressed:,}",
+            N_("workbook akan terurai menjadi {size} byte, melebihi batas {limit} byte"),
+            params={"size": number(declared), "limit": number(policy.max_uncompressed)},
             limit="size", value=declared, allowed=policy.max_uncompressed, file=name,
         )
     for info in infos:
         if info.flag_bits & 0x1:
-            raise ZipLimitError(f"zip member {info.filename!r} is encrypted", limit="encrypted",
+            raise ZipLimitError(N_("anggota zip '{member}' terenkripsi"), params={"member": info.filename}, limit="encrypted",
                                 member=info.filename, file=name)
         ratio = info.file_size // max(info.compress_size, 1)
         if info.file_size > policy.ratio_min_size and info.file_size > policy.max_ratio * max(info.compress_size, 1):
             raise ZipLimitError(
-                f"zip member {info.filename!r} is compressed {ratio:,} to 1, "
-                f"more than {policy.max_ratio} to 1 (a zip bomb?)",
+                N_("anggota zip '{member}' dimampatkan {ratio} banding 1, lebih dari {limit} banding 1 "
+                   "(bom zip?)"),
+                params={"member": info.filename, "ratio": number(ratio), "limit": number(policy.max_ratio)},
                 limit="ratio", member=info.filename, value=ratio, allowed=policy.max_ratio, file=name,
             )
 
@@ -357,9 +365,11 @@ def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str | None
         with zf.open(info) as fh:
             content = fh.read(info.file_size + 1)
     except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (unknown method), ...
-        raise SpreadsheetError(f"zip member {info.filename!r} cannot be read ({exc})", file=name) from None
+        raise SpreadsheetError(N_("anggota zip '{member}' tidak dapat dibaca ({detail})"), file=name,
+                               params={"member": info.filename, "detail": str(exc)}) from None
     if len(content) > info.file_size:
-        raise ZipLimitError(f"zip member {info.filename!r} holds more than its declared size", limit="declared",
+        raise ZipLimitError(N_("anggota zip '{member}' berisi lebih dari ukuran yang dinyatakannya"),
+                            params={"member": info.filename}, limit="declared",
                             member=info.filename, value=len(content), allowed=info.file_size, file=name)
     return content
 
@@ -389,7 +399,7 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                         break
                     inflated += len(block)
                     if inflated > MAX_UNCOMPRESSED_BYTES:
-                        raise SpreadsheetError("the workbook unpacks to more than the size limit", file=name)
+                        raise SpreadsheetError(N_("workbook terurai melebihi batas ukuran"), file=name)
                     chunk = carry + block
                     if first:
                         first = False
@@ -399,9 +409,9 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                             # the byte scans below would not see '<!DOCTYPE' or r="..." in it,
                             # and calamine reads such a sheet as empty: refuse, never lose data
                             raise SpreadsheetError(
-                                f"zip member {member!r} is XML in UTF-16/UTF-32, which spreadsheet "
-                                "programs do not write; open the file and save it again as .xlsx/.ods",
-                                file=name,
+                                N_("anggota zip '{member}' berupa XML dalam UTF-16/UTF-32, yang tidak ditulis "
+                                   "program spreadsheet; buka berkas lalu simpan ulang sebagai .xlsx/.ods"),
+                                file=name, params={"member": member},
                             )
                         if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
                             # binary part (image, vbaProject.bin ...): inflate for the CRC, nothing to scan
@@ -426,7 +436,8 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
             raise
         except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (unknown method), ...
             raise SpreadsheetError(
-                f"the file is corrupt or truncated (zip member {member!r}: {exc})", file=name
+                N_("berkas rusak atau terpotong (anggota zip '{member}': {detail})"), file=name,
+                params={"member": member, "detail": str(exc)},
             ) from None
         if extent is not None:
             widest = 0
@@ -437,8 +448,7 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
             cells += _ods_cells(_tag_chunks(zf, info, name))
         if cells > max_cells:
             raise SpreadsheetError(
-                f"the workbook has more than {max_cells:,} cells (counting each sheet's used range from A1)",
-                file=name,
+                _TOO_MANY_CELLS, file=name, params={"limit": number(max_cells)},
             )
 
 
@@ -447,9 +457,9 @@ def _scan_dtd(chunk: bytes, member: str, name: str) -> None:
         for marker in _DTD:
             if marker in chunk:
                 raise SpreadsheetError(
-                    f"zip member {member!r} declares a DTD or XML entities, which spreadsheets never need; "
-                    "refused for safety",
-                    file=name,
+                    N_("anggota zip '{member}' mendeklarasikan DTD atau entitas XML, yang tidak pernah "
+                       "diperlukan spreadsheet; ditolak demi keamanan"),
+                    file=name, params={"member": member},
                 )
 
 
@@ -478,12 +488,13 @@ def _check_xls(data: bytes, name: str, max_cells: int) -> None:
         ole = olefile.OleFileIO(data)
         stream_name = "Workbook" if ole.exists("Workbook") else "Book" if ole.exists("Book") else None
         if stream_name is None:
-            raise SpreadsheetError("the xls file has no workbook stream", file=name)
+            raise SpreadsheetError(N_("berkas xls tidak memiliki stream workbook"), file=name)
         stream = ole.openstream(stream_name).read()
     except SpreadsheetError:
         raise
     except Exception as exc:  # olefile raises OSError, struct.error, ... on damaged files
-        raise SpreadsheetError(f"the xls file is corrupt or truncated ({exc})", file=name) from None
+        raise SpreadsheetError(N_("berkas xls rusak atau terpotong ({detail})"), file=name,
+                               params={"detail": str(exc)}) from None
     unpack = struct.unpack_from
     total = 0
     in_sheet = False
@@ -515,11 +526,12 @@ def _check_xls(data: bytes, name: str, max_cells: int) -> None:
         elif typ == _SST and length >= 8:
             _, unique = unpack("<II", stream, body)
             if unique > end:
-                raise SpreadsheetError(f"the xls file declares {unique:,} shared strings, more than it holds", file=name)
+                raise SpreadsheetError(N_("berkas xls menyatakan {count} shared string, lebih dari isinya"),
+                                       file=name, params={"count": number(unique)})
             if unique > max_cells:
                 raise SpreadsheetError(
-                    f"the xls file declares {unique:,} shared strings, more than the limit of {max_cells:,} cells",
-                    file=name,
+                    N_("berkas xls menyatakan {count} shared string, melebihi batas {limit} sel"),
+                    file=name, params={"count": number(unique), "limit": number(max_cells)},
                 )
         elif typ in _BOF:
             in_sheet = True
@@ -533,8 +545,7 @@ def _check_xls(data: bytes, name: str, max_cells: int) -> None:
         total += max(dim_cells, (max_row + 1) * (max_col + 1))
     if total > max_cells:
         raise SpreadsheetError(
-            f"the workbook has more than {max_cells:,} cells (counting each sheet's used range from A1)",
-            file=name,
+            _TOO_MANY_CELLS, file=name, params={"limit": number(max_cells)},
         )
 
 
@@ -550,9 +561,8 @@ def _check_sst_counts(head: bytes, member: str, name: str, max_cells: int) -> No
     for value in _COUNT_ATTR.findall(tag.group(0)):
         if int(value) > max_cells:
             raise SpreadsheetError(
-                f"zip member {member!r} declares {int(value):,} shared strings, more than the limit of "
-                f"{max_cells:,} cells",
-                file=name,
+                N_("anggota zip '{member}' menyatakan {count} shared string, melebihi batas {limit} sel"),
+                file=name, params={"member": member, "count": number(int(value)), "limit": number(max_cells)},
             )
 
 

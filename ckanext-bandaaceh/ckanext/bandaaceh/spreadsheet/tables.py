@@ -119,11 +119,14 @@ class Table:
         """A1-style reference of ``rows[row_index][column_index]`` in the sheet."""
         return cell_ref(self.source_rows[row_index], self.source_columns[column_index])
 
-    def error(self, row_index: int, column_index: int, reason: str) -> SpreadsheetError:
-        """A SpreadsheetError that names the file, sheet, row and cell of a table value."""
+    def error(self, row_index: int, column_index: int, reason: str,
+              params: dict[str, object] | None = None) -> SpreadsheetError:
+        """A SpreadsheetError that names the file, sheet, row and cell of a table value.
+
+        ``reason`` is an Indonesian msgid (marked with ``N_``) with ``{placeholders}`` from ``params``."""
         row = self.source_rows[row_index]
         col = self.source_columns[column_index]
-        return SpreadsheetError(reason, file=self.filename, sheet=self.sheet, row=row, column=col)
+        return SpreadsheetError(reason, file=self.filename, sheet=self.sheet, row=row, column=col, params=params)
 
     @property
     def note(self) -> str:
