@@ -1,9 +1,17 @@
 import csv
 import datetime
 import io
+import pickle
 from decimal import Decimal
+from pathlib import Path
 
-from ckanext.bandaaceh.spreadsheet import Column, SpreadsheetError, Table, csv_cell, format_value, to_csv
+import pytest
+from babel.messages.pofile import read_po
+
+from ckanext.bandaaceh.spreadsheet import Column, SpreadsheetError, Table, csv_cell, format_value, read_workbook, to_csv
+from ckanext.bandaaceh.spreadsheet.errors import N_
+
+EN_PO = (Path(__file__).parents[2] / "ckanext-bandaaceh/ckanext/bandaaceh/i18n/en/LC_MESSAGES/ckanext-bandaaceh.po")
 
 
 def test_to_csv_formats_values():
@@ -50,10 +58,43 @@ def test_error_formats():
 
 
 def test_error_pickles():
-    import pickle
-
     e = pickle.loads(pickle.dumps(SpreadsheetError("boom", file="a.xlsx", row=2, column=1)))
     assert str(e) == "a.xlsx, baris 2, sel A2: boom" and e.cell == "A2"
+    e = pickle.loads(pickle.dumps(SpreadsheetError("{a} dan {b}", sheet="S", params={"a": 1, "b": "dua"})))
+    assert (e.template, e.params, e.reason, str(e)) == ("{a} dan {b}", {"a": 1, "b": "dua"}, "1 dan dua",
+                                                        "sheet 'S': 1 dan dua")
+
+
+def test_error_template_and_params():
+    e = SpreadsheetError(N_("'{value}' bukan angka"), file="a.xlsx", sheet="APBG", row=12, column=3,
+                         params={"value": "1.2.3"})
+    assert e.template == "'{value}' bukan angka" and e.reason == "'1.2.3' bukan angka"
+    assert str(e) == e.message() == "a.xlsx, sheet 'APBG', baris 12, sel C12: '1.2.3' bukan angka"
+    shout = {"sheet '{sheet}'": "SHEET {sheet}", "baris {row}": "ROW {row}", "sel {cell}": "CELL {cell}",
+             "'{value}' bukan angka": "NOT A NUMBER: {value}"}
+    assert e.message(lambda t: shout.get(t, t)) == "a.xlsx, SHEET APBG, ROW 12, CELL C12: NOT A NUMBER: 1.2.3"
+    # a translation that names a placeholder the template lacks falls back to the Indonesian text
+    assert e.message(lambda t: "{nope}" if t.startswith("'") else t) == str(e)
+
+
+@pytest.fixture(scope="module")
+def english():
+    with open(EN_PO, "rb") as f:
+        catalog = read_po(f)
+    table = {m.id: m.string for m in catalog if m.id and m.string}
+    return lambda text: table.get(text, text)
+
+
+def test_errors_read_in_english_with_the_en_catalogue(english):
+    with pytest.raises(SpreadsheetError) as err:
+        read_workbook(b"a" * 2000, "x.csv", max_bytes=1000)
+    assert str(err.value) == "x.csv: berkas berukuran 2.000 byte, melebihi batas 1.000 byte"
+    assert err.value.message(english) == "x.csv: the file is 2.000 bytes, more than the limit of 1.000"
+    with pytest.raises(SpreadsheetError) as err:
+        read_workbook(b"%PDF-1.7\n", "laporan.xlsx")
+    assert err.value.message(english) == "laporan.xlsx: this is a PDF document, not a spreadsheet"
+    e = SpreadsheetError("x", file="a.xlsx", sheet="S", row=3, column=2)
+    assert e.message(english) == "a.xlsx, sheet 'S', row 3, cell B3: x"
 
 
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"klik\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
