@@ -13,7 +13,8 @@ and English number/date text), tables (header detection and typing), export
 (CSV), coltypes (whole-column typing), statistics (total columns, running
 numbers, footnote marks) and tidy (the long form of a statistics table:
 ``tidy_table(table)``). Every failure is a SpreadsheetError naming the file (and sheet/row/cell
-where known).
+where known), in Bahasa Indonesia; its reason is a msgid marked with ``N_`` (``template`` and
+``params``), so the CKAN side can show it in English with ``exc.message(tk._)``.
 
 Runtime dependencies: python-calamine, charset-normalizer, olefile.
 """
