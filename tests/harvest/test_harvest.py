@@ -392,12 +392,12 @@ FAULTS = {
     "redirect-private": (lambda s, m: s.faults.update({"imunisasi.xlsx": (
         "redirect", {"to": f"http://127.0.0.2:{s.server_address[1]}/files/imunisasi.xlsx"})}), "127.0.0.2"),
     "html-page": (lambda s, m: s.put("imunisasi.xlsx", b"<!DOCTYPE html><html><body>Login</body></html>"),
-                  "HTML web page"),
+                  "halaman web HTML"),
     "huge": (_huge, "melebihi batas"),
     "endless": (lambda s, m: (m.setitem(tk.config, "bandaaceh.harvest.max_bytes", "200000"),
                               s.faults.update({"imunisasi.xlsx": ("endless", {})})), "melebihi batas ukuran"),
-    "corrupt": (lambda s, m: s.put("imunisasi.xlsx", "corrupt.xlsx"), "corrupt"),
-    "truncated-file": (lambda s, m: s.put("imunisasi.xlsx", "truncated.xlsx"), "truncated"),
+    "corrupt": (lambda s, m: s.put("imunisasi.xlsx", "corrupt.xlsx"), "rusak"),
+    "truncated-file": (lambda s, m: s.put("imunisasi.xlsx", "truncated.xlsx"), "terpotong"),
     "zip-bomb": (lambda s, m: s.put("imunisasi.xlsx", "zip_bomb.xlsx"), "zip"),
     "xxe": (lambda s, m: s.put("imunisasi.xlsx", "xxe.xlsx"), "DTD"),
 }
