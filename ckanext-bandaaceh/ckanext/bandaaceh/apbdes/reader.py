@@ -76,7 +76,7 @@ def read_zip_tables(
     try:
         zf = open_zip(data, name)
     except SpreadsheetError as exc:
-        raise BudgetReadError("unreadable_file", f"Berkas zip rusak atau terpotong ({exc.reason}).") from None
+        raise BudgetReadError("unreadable_file", f"Berkas zip tidak dapat dibuka: {exc.reason}.") from None
     with zf:
         infos = zf.infolist()
         wanted = {t.lower() for t in tables}
