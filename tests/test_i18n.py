@@ -135,3 +135,19 @@ def test_indonesian_catalogue_has_no_empty_entry():
     empty = [m.id for m in catalogue("id") if m.id and not all(
         m.string if isinstance(m.string, (list, tuple)) else (m.string,))]
     assert empty == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_template_strings_survive_jinja_percent_formatting(locale):
+    """Jinja's gettext always applies ``text % variables``, with or without variables: a bare
+    ``%`` in one of our template msgids or its translation breaks the page ("unsupported
+    format character") or silently mangles it (``"% r"`` formats a repr). Write ``%%``."""
+    bare = re.compile(r"%(?![(%])")
+    bad = []
+    for message in catalogue(locale):
+        ours = [path for path, _line in message.locations
+                if path.startswith("ckanext-bandaaceh/") and path.endswith(".html")]
+        if not message.id or not ours or not isinstance(message.id, str):
+            continue
+        bad += [s for s in (message.id, message.string) if s and bare.search(s.replace("%%", ""))]
+    assert not bad, bad
