@@ -146,6 +146,10 @@ def main() -> int:
     parser.add_argument("--url", default="http://127.0.0.1:5000")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the 1-client and the N-client phase this many times, "
+                             "alternating, and print the median ratio (other load on the "
+                             "machine moves single runs)")
     parser.add_argument("--exclude", action="append", default=[], metavar="ENDPOINT",
                         help="leave an endpoint of the mix out (e.g. /organization/); repeatable")
     args = parser.parse_args()
@@ -167,11 +171,18 @@ def main() -> int:
     for _, url in mix:
         urllib.request.urlopen(url, timeout=60).read()
     run_phase(mix, args.clients, min(args.seconds, 5.0))
-    one, t1 = run_phase(mix, 1, args.seconds)
-    base_rate = report("1 client", mix, one, t1)
-    many, tn = run_phase(mix, args.clients, args.seconds)
-    rate = report(f"{args.clients} clients", mix, many, tn)
-    print(f"\nratio {args.clients} clients / 1 client = {rate / base_rate:.1f}x")
+    ratios = []
+    for run in range(1, args.repeat + 1):
+        tag = f"run {run}/{args.repeat}, " if args.repeat > 1 else ""
+        one, t1 = run_phase(mix, 1, args.seconds)
+        base_rate = report(f"{tag}1 client", mix, one, t1)
+        many, tn = run_phase(mix, args.clients, args.seconds)
+        rate = report(f"{tag}{args.clients} clients", mix, many, tn)
+        ratios.append(rate / base_rate)
+        print(f"\nratio {args.clients} clients / 1 client = {ratios[-1]:.1f}x")
+    if args.repeat > 1:
+        print(f"\nratios {', '.join(f'{r:.1f}x' for r in ratios)}; "
+              f"median ratio {args.clients} clients / 1 client = {statistics.median(ratios):.1f}x")
     return 0
 
 

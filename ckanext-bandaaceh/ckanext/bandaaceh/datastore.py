@@ -39,16 +39,19 @@ CKAN's default file-system ``ResourceUpload``.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import itertools
 import logging
 import operator
 import os
+import queue
 import re
+import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +76,8 @@ LOADER_NAME = "bandaaceh"
 STAGE_PREFIX = "_bandaaceh_stage_"
 #: Rows per chunk handed to COPY.
 COPY_ROWS = 5000
+#: Chunks encoded ahead of the one PostgreSQL is receiving.
+COPY_AHEAD = 4
 
 
 def loaded_by_us(resource: dict[str, Any]) -> bool:
@@ -127,8 +132,11 @@ def _copy_column(values: Sequence[Any]) -> list[str]:
     types = set(map(type, values))
     if has_null:
         texts = [("" if v is None else str(v)) for v in values]
-    elif types == {dt.date}:
-        texts = list(map(dt.date.isoformat, values))
+    elif types == {dt.date} or types == {int}:
+        # Dates and years repeat: format each distinct value once (hashing is cheaper than
+        # isoformat()/str() of every cell)
+        memo = {v: str(v) for v in set(values)}
+        texts = list(map(memo.__getitem__, values))
     else:
         texts = list(map(str, values))
     if str in types and _has_special(texts):
@@ -138,17 +146,50 @@ def _copy_column(values: Sequence[Any]) -> list[str]:
     return texts
 
 
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while encoding (only short-lived tuples and strings are made: its
+    passes over them, every 700 allocations, would cost more than the encoding itself). Counted
+    under a lock: gc.disable() is process-wide, and several loads may run in the threads of one
+    web worker."""
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 class _CopyStream:
-    """A file-like ``read()`` over rows, encoded chunk by chunk for ``copy_expert`` (column by
-    column, see :func:`_copy_column`)."""
+    """A file-like ``read()`` over rows for ``copy_expert``, encoded chunk by chunk (column by
+    column, see :func:`_copy_column`) by a thread that stays up to ``COPY_AHEAD`` chunks ahead.
+
+    psycopg2 releases the GIL while it sends a chunk and PostgreSQL parses it in its own process,
+    so encoding the next chunks overlaps both instead of waiting for them. An error while encoding
+    (a row of the wrong width) is raised by ``read()``, which makes psycopg2 abort the COPY with
+    it. Call :meth:`close` when the COPY has ended, however it ended."""
 
     def __init__(self, rows: Iterable[Sequence[Any]], width: int) -> None:
         self._rows = iter(rows)
         self._width = width
         self.count = 0
+        self._chunks: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=COPY_AHEAD)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
-    def read(self, size: int = -1) -> bytes:
-        """The next chunk of COPY_ROWS rows (psycopg2 sends whatever length it gets)."""
+    def _encode_next(self) -> bytes:
         chunk = list(itertools.islice(self._rows, COPY_ROWS))
         if not chunk:
             return b""
@@ -156,20 +197,50 @@ class _CopyStream:
             bad = next(i for i, row in enumerate(chunk) if len(row) != self._width)
             raise ValueError(f"row {self.count + bad + 1} has {len(chunk[bad])} values, "
                              f"the table {self._width} columns")
+        first = self.count + 1
         self.count += len(chunk)
-        # Only short-lived tuples and strings are made here: the cyclic GC's passes over them
-        # (every 700 allocations) would cost more than the encoding itself.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            columns = [_copy_column(col) for col in zip(*chunk)]
+        with _gc_paused():
+            # _id given here, 1..n in row order: PostgreSQL then calls no nextval() per row
+            columns = [list(map(str, range(first, self.count + 1)))]
+            columns.extend(_copy_column(col) for col in zip(*chunk))
             return ("\n".join(map("\t".join, zip(*columns))) + "\n").encode("utf-8")
-        finally:
-            if enabled:
-                gc.enable()
+
+    def _produce(self) -> None:
+        try:
+            while not self._stop.is_set():
+                data = self._encode_next()
+                self._put(data)
+                if not data:
+                    return
+        except BaseException as e:  # handed to read(), which raises it in the COPY's thread
+            self._put(e)
+
+    def _put(self, item: bytes | BaseException) -> None:
+        while not self._stop.is_set():
+            try:
+                self._chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def read(self, size: int = -1) -> bytes:
+        """The next chunk of COPY_ROWS rows (psycopg2 sends whatever length it gets)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._produce, name="bandaaceh-copy", daemon=True)
+            self._thread.start()
+        item = self._chunks.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
 
     def readline(self, size: int = -1) -> bytes:  # psycopg2 asks for read() only; file protocol
         return self.read(size)
+
+    def close(self) -> None:
+        """Stop the encoding thread (the COPY ended, or failed half-way) and wait for it."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def _execute(conn: sa.Connection, sql: str) -> None:
@@ -193,13 +264,18 @@ def _stage(conn: sa.Connection, table: Table, timings: dict[str, float] | None =
     pkey = identifier(stage + "_pkey")
     conn.execute(sa.text(f"ALTER TABLE {identifier(stage)} DROP CONSTRAINT {pkey}"))
     clock("create")
-    columns = ", ".join(identifier(f["id"]) for f in fields)
+    columns = ", ".join(["_id"] + [identifier(f["id"]) for f in fields])
     stream = _CopyStream(table.rows, len(fields))
     cursor = conn.connection.cursor()
     try:
         cursor.copy_expert(f"COPY {identifier(stage)} ({columns}) FROM STDIN", stream)
     finally:
+        stream.close()
         cursor.close()
+    # The rows took _id 1..count: rows written later through the DataStore API go on after them
+    conn.execute(sa.text("SELECT setval(CAST(:seq AS regclass), :n, :called)"),
+                 {"seq": identifier(stage + "__id_seq"), "n": max(stream.count, 1),
+                  "called": stream.count > 0})
     clock("copy")
     conn.execute(sa.text(f"ALTER TABLE {identifier(stage)} ADD CONSTRAINT {pkey} PRIMARY KEY (_id)"))
     _create_fulltext_trigger(conn, stage)
@@ -270,6 +346,8 @@ def index_table(resource_id: str) -> None:
         if exists is None:
             log.info("DataStore table %s is gone; nothing to index", resource_id)
             return
+        # GIN index builds sort in maintenance_work_mem (PostgreSQL's default 64 MB spills)
+        conn.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
         fields = [f for f in _get_fields(conn, resource_id)]
         text = ", ".join(identifier(f["id"]) + ("" if f["type"] == "text" else "::text") for f in fields)
         _execute(conn, f"UPDATE {identifier(resource_id)} SET _full_text = "

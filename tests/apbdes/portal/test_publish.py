@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -277,6 +279,24 @@ def test_loader_keeps_odd_column_names_and_values_exact():
     assert words == 1
 
 
+@pytest.mark.parametrize("n", [0, 3])
+def test_loaded_rows_are_numbered_in_order_and_later_rows_go_on_after_them(n):
+    """The COPY gives ``_id`` 1..n itself (no nextval per row); the table's sequence is set so a row
+    written later (as datastore_upsert's insert does) takes n + 1, not a duplicate key."""
+    fields = [{"id": "nama", "type": "text"}]
+    rid = datastore.new_resource_id()
+    assert datastore.load_table(rid, datastore.Table(fields, [(f"baris {i}",) for i in range(1, n + 1)])) == n
+    engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
+    try:
+        with engine.begin() as conn:
+            ids = conn.execute(sa.text(f'SELECT _id, nama FROM "{rid}" ORDER BY _id')).all()
+            new = conn.execute(sa.text(f'INSERT INTO "{rid}" (nama) VALUES (\'baru\') RETURNING _id')).scalar()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in ids] == [(i, f"baris {i}") for i in range(1, n + 1)]
+    assert new == n + 1
+
+
 def _ds_search(resource_id: str, **kw: Any) -> dict[str, Any]:
     return tk.get_action("datastore_search")({"ignore_auth": True}, {"resource_id": resource_id, **kw})
 
@@ -316,6 +336,30 @@ def test_a_row_of_the_wrong_width_stops_the_load_and_nothing_goes_live():
     rid = datastore.new_resource_id()
     with pytest.raises(psycopg2.Error, match="row 2 has 1 values, the table 2 columns"):
         datastore.load_table(rid, datastore.Table(fields, [("a", 1), ("b",), ("c", 3)]))
+    # the encoding thread has stopped and the cyclic GC it paused runs again
+    assert not [t for t in threading.enumerate() if t.name == "bandaaceh-copy"]
+    assert gc.isenabled()
+    engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
+    try:
+        with engine.connect() as conn:
+            left = conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE tablename = :t "
+                                        "OR tablename LIKE :s"), {"t": rid, "s": datastore.STAGE_PREFIX + "%"}).all()
+    finally:
+        engine.dispose()
+    assert left == []
+
+
+def test_a_value_postgresql_refuses_far_into_a_large_load_stops_it_and_nothing_goes_live():
+    """PostgreSQL refuses row 40,001 (text in an int8 column) while the encoding thread is chunks
+    ahead: the COPY fails with PostgreSQL's message, the thread stops, no table is left."""
+    fields = [{"id": "nama", "type": "text"}, {"id": "jumlah", "type": "int8"}]
+    rows = [(f"baris {i}", i) for i in range(1, 60001)]
+    rows[40000] = ("baris 40001", "empat puluh ribu")
+    rid = datastore.new_resource_id()
+    with pytest.raises(psycopg2.errors.InvalidTextRepresentation, match="line 40001.*empat puluh ribu"):
+        datastore.load_table(rid, datastore.Table(fields, rows))
+    assert not [t for t in threading.enumerate() if t.name == "bandaaceh-copy"]
+    assert gc.isenabled()
     engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
     try:
         with engine.connect() as conn:
