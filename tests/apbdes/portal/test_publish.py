@@ -331,6 +331,17 @@ def test_a_table_over_the_inline_limit_is_live_at_once_and_found_by_q_once_its_j
     assert any("PRIMARY KEY" in i or "_pkey" in i for i in indexes), indexes
 
 
+def _tables_left(rid: str) -> list[Any]:
+    """The live or staging tables in the DataStore database for ``rid`` (none after a failed load)."""
+    engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE tablename = :t "
+                                        "OR tablename LIKE :s"), {"t": rid, "s": datastore.STAGE_PREFIX + "%"}).all()
+    finally:
+        engine.dispose()
+
+
 def test_a_row_of_the_wrong_width_stops_the_load_and_nothing_goes_live():
     fields = [{"id": "nama", "type": "text"}, {"id": "jumlah", "type": "int8"}]
     rid = datastore.new_resource_id()
@@ -339,14 +350,7 @@ def test_a_row_of_the_wrong_width_stops_the_load_and_nothing_goes_live():
     # the encoding thread has stopped and the cyclic GC it paused runs again
     assert not [t for t in threading.enumerate() if t.name == "bandaaceh-copy"]
     assert gc.isenabled()
-    engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
-    try:
-        with engine.connect() as conn:
-            left = conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE tablename = :t "
-                                        "OR tablename LIKE :s"), {"t": rid, "s": datastore.STAGE_PREFIX + "%"}).all()
-    finally:
-        engine.dispose()
-    assert left == []
+    assert _tables_left(rid) == []
 
 
 def test_a_value_postgresql_refuses_far_into_a_large_load_stops_it_and_nothing_goes_live():
@@ -360,11 +364,4 @@ def test_a_value_postgresql_refuses_far_into_a_large_load_stops_it_and_nothing_g
         datastore.load_table(rid, datastore.Table(fields, rows))
     assert not [t for t in threading.enumerate() if t.name == "bandaaceh-copy"]
     assert gc.isenabled()
-    engine = sa.create_engine(tk.config["ckan.datastore.write_url"])
-    try:
-        with engine.connect() as conn:
-            left = conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE tablename = :t "
-                                        "OR tablename LIKE :s"), {"t": rid, "s": datastore.STAGE_PREFIX + "%"}).all()
-    finally:
-        engine.dispose()
-    assert left == []
+    assert _tables_left(rid) == []
