@@ -77,11 +77,11 @@ def test_seed_updates_a_changed_unit_and_keeps_fields_typed_on_the_web(cli, tmp_
 
 
 @pytest.mark.parametrize("broken, message", [
-    ("skpd:\n- name: dinkes\n  title: [unclosed\n", "skpd.yaml, line 4: invalid YAML"),
-    ("skpd:\n- name: dinkes\n  title: Dinas Kesehatan\n  jenis: kementerian\n", "skpd.yaml, line 2: unknown jenis"),
-    ("skpd:\n- name: dinkes\n  jenis: dinas\n", "skpd.yaml, line 2: field 'title' is required"),
+    ("skpd:\n- name: dinkes\n  title: [unclosed\n", "skpd.yaml, baris 4: YAML tidak sah"),
+    ("skpd:\n- name: dinkes\n  title: Dinas Kesehatan\n  jenis: kementerian\n", "skpd.yaml, baris 2, kolom jenis: jenis 'kementerian' tidak dikenal"),
+    ("skpd:\n- name: dinkes\n  jenis: dinas\n", "skpd.yaml, baris 2, kolom title: isian wajib diisi"),
     ("skpd:\n- {name: a1, title: A, jenis: dinas}\n- {name: a1, title: B, jenis: dinas}\n",
-     "skpd.yaml, line 3: name 'a1' is listed twice"),
+     "skpd.yaml, baris 3, kolom name: nama 'a1' tercantum dua kali"),
 ])
 def test_malformed_yaml_is_refused_naming_file_and_line(cli, tmp_path, broken, message):
     shutil.copytree(reference.DEFAULT_CONFIG_DIR / "reference", tmp_path / "reference")
@@ -99,4 +99,4 @@ def test_malformed_reference_csv_is_refused_naming_file_and_line(cli, tmp_path):
     wilayah.write_text(wilayah.read_text(encoding="utf-8") + "11.71.09.9999,Baru,desa,11.71.09\n", encoding="utf-8")
     result = run_seed(cli, "--config-dir", str(tmp_path))
     assert result.exit_code != 0
-    assert "wilayah-kota-banda-aceh.csv, line 102: unknown tingkat 'desa'" in result.output
+    assert "wilayah-kota-banda-aceh.csv, baris 102, kolom tingkat: tingkat 'desa' tidak dikenal" in result.output

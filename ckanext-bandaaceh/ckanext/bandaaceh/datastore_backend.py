@@ -15,8 +15,8 @@ registrations are applied in that order and the last one wins) registers this su
 block and fills the type cache once, under a lock, before the first search of a process.
 
 The same plugin, as an ``IDatastore`` (it must come after ``datastore``, which is the first),
-neutralises formula-leading text cells in the DataStore's CSV/TSV output
-(:mod:`ckanext.bandaaceh.security.dump`).
+neutralises formula-leading text cells in the DataStore's CSV/TSV output and refuses field ids
+that start with a formula prefix (the dump's header row) (:mod:`ckanext.bandaaceh.security.dump`).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from ckan.types import Context
 from ckanext.datastore.backend import postgres
 from ckanext.datastore.interfaces import IDatastore, IDatastoreBackend
 
-from ckanext.bandaaceh.security.dump import neutralise_select
+from ckanext.bandaaceh.security.dump import formula_field_id, neutralise_select
 
 _TYPES_LOCK = threading.Lock()
 
@@ -154,6 +154,10 @@ class DatastoreBackendPlugin(p.SingletonPlugin):
 
     def register_backends(self) -> dict[str, type[postgres.DatastorePostgresqlBackend]]:
         return {"postgresql": ThreadSafePostgresqlBackend, "postgres": ThreadSafePostgresqlBackend}
+
+    def update_datastore_create_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        schema["fields"]["id"] = [*schema["fields"]["id"], formula_field_id]
+        return schema
 
     def datastore_search(self, context: Context, data_dict: dict[str, Any], fields_types: dict[str, str],
                          query_dict: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from ..reference import load as load_portal_reference
+from ..spreadsheet.errors import N_, number
 from ..spreadsheet.capped import CappedChildError, cap_memory, run_capped, write_result
 from .checks import validate
 from .errors import BudgetReadError
@@ -23,7 +24,8 @@ from .reader import read_budget
 __all__ = ["read_checked_isolated"]
 
 _MODEL = __name__.rsplit(".", 1)[0] + ".model"
-_CLASSES = {(_MODEL, n) for n in ("Budget", "BudgetLine", "StatedTotal", "Problem")} | {("decimal", "Decimal")}
+_CLASSES = ({(_MODEL, n) for n in ("Budget", "BudgetLine", "StatedTotal", "Problem")} | {("decimal", "Decimal")}
+            | {(__name__.rsplit(".", 2)[0] + ".spreadsheet.errors", "_rebuild")})  # a problem's SpreadsheetError
 
 
 def _allowed(module: str, name: str) -> bool:
@@ -31,10 +33,10 @@ def _allowed(module: str, name: str) -> bool:
 
 
 def _memory_problem(filename: str, limit_mb: int) -> Problem:
-    return Problem("error", "memory_limit",
-                   f"Berkas {filename} memerlukan lebih dari {limit_mb:,} MB memori untuk dibaca "
-                   f"(batas bandaaceh.apbdes.job_memory_limit); berkas tidak dapat diproses. Periksa "
-                   "apakah berkas berisi baris atau kolom kosong yang sangat banyak, atau pecah berkasnya.")
+    return Problem.of("error", "memory_limit", N_(
+        "Berkas {file} memerlukan lebih dari {limit} MB memori untuk dibaca (batas "
+        "bandaaceh.apbdes.job_memory_limit); berkas tidak dapat diproses. Periksa apakah berkas berisi baris "
+        "atau kolom kosong yang sangat banyak, atau pecah berkasnya."), {"file": filename, "limit": number(limit_mb)})
 
 
 def read_checked_isolated(data: bytes, filename: str, *, config_dir: str | None, memory_limit_mb: int,
@@ -51,9 +53,9 @@ def read_checked_isolated(data: bytes, filename: str, *, config_dir: str | None,
         result = run_capped(args, data, timeout=timeout, allowed=_allowed)
     except CappedChildError as exc:
         if exc.kind == "timeout":
-            return None, [Problem("error", "read_timeout",
-                                  f"Pembacaan berkas {filename} melebihi {timeout:.0f} detik "
-                                  "(batas bandaaceh.apbdes.job_timeout); berkas tidak dapat diproses.")]
+            return None, [Problem.of("error", "read_timeout", N_(
+                "Pembacaan berkas {file} melebihi {seconds} detik (batas bandaaceh.apbdes.job_timeout); "
+                "berkas tidak dapat diproses."), {"file": filename, "seconds": f"{timeout:.0f}"})]
         return None, [_memory_problem(filename, memory_limit_mb)]
     if result[0] == "memory":
         return None, [_memory_problem(filename, memory_limit_mb)]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from ..spreadsheet.errors import params_to_json, render
 from .codes import bidang_of, derived_sumber_dana, is_within
 
 __all__ = [
@@ -69,6 +70,9 @@ class Problem:
 
     ``code`` is stable (e.g. ``sum_mismatch``); ``message`` is in Bahasa Indonesia.
     ``row`` is the 1-based row of the sheet (or CSV member) named by ``sheet``.
+    ``template``/``params``: when set, ``message`` is ``template`` (an Indonesian msgid marked
+    with ``N_``) filled with ``params`` (a spreadsheet error among them shown whole), and
+    :meth:`text` gives it in another language (problems built on a ``SpreadsheetError``).
     """
 
     severity: Literal["error", "warning"]
@@ -81,6 +85,19 @@ class Problem:
     sheet: str | None = None
     #: Problems that follow from this one (e.g. every total above a wrong row), said under it.
     related: list["Problem"] = dataclasses.field(default_factory=list)
+    template: str | None = None
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, severity: Literal["error", "warning"], code: str, template: str,
+           params: dict[str, Any] | None = None, **kwargs: Any) -> "Problem":
+        """A problem whose message is ``template`` (a msgid) filled with ``params``."""
+        params = dict(params or {})
+        return cls(severity, code, render(template, params), template=template, params=params, **kwargs)
+
+    def text(self, translate: Any = None) -> str:
+        """The message through ``translate`` (CKAN's ``tk._``) when it has a template, else as it is."""
+        return render(self.template, self.params, translate) if self.template else self.message
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly dict (Decimals as strings); ``related`` only when there are any."""
@@ -99,6 +116,8 @@ class Problem:
         }
         if self.related:
             out["related"] = [p.as_dict() for p in self.related]
+        if self.template:
+            out["template"], out["params"] = self.template, params_to_json(self.params)
         return out
 
 

@@ -10,11 +10,13 @@ shown). A malformed file is refused with file, line and column (:class:`Penduduk
 """
 from __future__ import annotations
 
-import csv
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..reference.files import ReferenceError, read_rows
+from ..spreadsheet.errors import N_
 
 __all__ = ["COLUMNS", "STATUS", "SAMPLE_LABEL", "Penduduk", "PendudukError", "load_penduduk", "penduduk_for_year"]
 
@@ -25,7 +27,7 @@ SAMPLE_LABEL = "data contoh, bukan data resmi"
 _YEAR_FILE = re.compile(r"^(\d{4})\.csv$")
 
 
-class PendudukError(ValueError):
+class PendudukError(ReferenceError):
     """A population file is malformed; the message (Indonesian) names file, line and column."""
 
 
@@ -48,41 +50,31 @@ class Penduduk:
 def load_penduduk(path: str | os.PathLike[str], tahun: int) -> Penduduk:
     """Read one population file; raises :class:`PendudukError` naming file, line and column."""
     path = Path(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise PendudukError(f"{path}, baris 1: kolom {', '.join(missing)} tidak ada")
-            jumlah: dict[str, int] = {}
-            sumber: list[str] = []
-            contoh = False
-            for row in reader:
-                line = reader.line_num
-                kode = (row.get("kode_wilayah") or "").strip()
-                if not kode:
-                    raise PendudukError(f"{path}, baris {line}, kolom kode_wilayah: kosong")
-                if kode in jumlah:
-                    raise PendudukError(f"{path}, baris {line}, kolom kode_wilayah: {kode} sudah ada di baris sebelumnya")
-                text = (row.get("penduduk") or "").strip().replace(".", "")
-                if not text.isdigit():
-                    raise PendudukError(f"{path}, baris {line}, kolom penduduk: '{row.get('penduduk')}' "
-                                        "bukan bilangan bulat")
-                status = (row.get("status") or "").strip().lower()
-                if status not in STATUS:
-                    raise PendudukError(f"{path}, baris {line}, kolom status: '{row.get('status')}' harus "
-                                        "'resmi' atau 'contoh'")
-                source = (row.get("sumber") or "").strip()
-                if not source:
-                    raise PendudukError(f"{path}, baris {line}, kolom sumber: kosong (sebutkan sumber angkanya)")
-                jumlah[kode] = int(text)
-                contoh = contoh or status == "contoh"
-                if source not in sumber:
-                    sumber.append(source)
-    except OSError as exc:
-        raise PendudukError(f"{path}: tidak dapat dibaca ({exc.strerror})") from exc
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise PendudukError(f"{path}: bukan berkas CSV UTF-8 yang sah ({exc})") from exc
+    jumlah: dict[str, int] = {}
+    sumber: list[str] = []
+    contoh = False
+    for line, row in read_rows(path, COLUMNS, PendudukError):
+        where = {"file": path, "line": line}
+        kode = row["kode_wilayah"]
+        if not kode:
+            raise PendudukError(N_("kosong"), column="kode_wilayah", **where)
+        if kode in jumlah:
+            raise PendudukError(N_("{value} sudah ada di baris sebelumnya"), column="kode_wilayah",
+                                params={"value": kode}, **where)
+        text = row["penduduk"].replace(".", "")
+        if not text.isdigit():
+            raise PendudukError(N_("'{value}' bukan bilangan bulat"), column="penduduk",
+                                params={"value": row["penduduk"]}, **where)
+        status = row["status"].lower()
+        if status not in STATUS:
+            raise PendudukError(N_("'{value}' harus 'resmi' atau 'contoh'"), column="status",
+                                params={"value": row["status"]}, **where)
+        if not row["sumber"]:
+            raise PendudukError(N_("kosong (sebutkan sumber angkanya)"), column="sumber", **where)
+        jumlah[kode] = int(text)
+        contoh = contoh or status == "contoh"
+        if row["sumber"] not in sumber:
+            sumber.append(row["sumber"])
     return Penduduk(tahun=tahun, path=str(path), jumlah=jumlah, sumber=tuple(sumber), contoh=contoh)
 
 

@@ -7,7 +7,8 @@ import zipfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..spreadsheet import Sheet, SpreadsheetError, Workbook, read_workbook
+from ..spreadsheet import N_, Sheet, SpreadsheetError, Workbook, read_workbook
+from ..spreadsheet.errors import number
 from ..spreadsheet.safety import ZipLimitError, ZipPolicy, check_zip_members, open_zip, read_zip_member
 from .errors import BudgetReadError, UnknownLayoutError
 from .layouts import find_header
@@ -30,10 +31,10 @@ ZIP_MAX_RATIO = 200
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _ZIP_LIMITS = {  # ZipLimitError.limit -> message
-    "members": "Berkas zip berisi {value} berkas (maksimum {allowed}).",
-    "size": "Isi zip terlalu besar setelah diekstrak (> {allowed:,} byte).",
-    "ratio": "{member}: rasio kompresi tidak wajar (zip bomb?).",
-    "declared": "{member}: ukuran isi tidak sesuai dengan header zip.",
+    "members": N_("Berkas zip berisi {value} berkas (maksimum {allowed})."),
+    "size": N_("Isi zip terlalu besar setelah diekstrak (> {allowed} byte)."),
+    "ratio": N_("{member}: rasio kompresi tidak wajar (zip bomb?)."),
+    "declared": N_("{member}: ukuran isi tidak sesuai dengan header zip."),
 }
 
 
@@ -53,9 +54,10 @@ def _is_zip_of_tables(data: bytes) -> bool:
 
 def _too_large(exc: ZipLimitError) -> BudgetReadError:
     if exc.limit == "encrypted":
-        return BudgetReadError("unreadable_file", f"{exc.member} di dalam zip terenkripsi.")
-    return BudgetReadError("file_too_large", _ZIP_LIMITS[exc.limit].format(
-        member=exc.member, value=exc.value, allowed=exc.allowed))
+        return BudgetReadError("unreadable_file", N_("{member} di dalam zip terenkripsi."), params={"member": exc.member})
+    allowed = number(exc.allowed) if exc.limit == "size" else exc.allowed
+    return BudgetReadError("file_too_large", _ZIP_LIMITS[exc.limit],
+                           params={"member": exc.member, "value": exc.value, "allowed": allowed})
 
 
 def read_zip_tables(
@@ -76,7 +78,8 @@ def read_zip_tables(
     try:
         zf = open_zip(data, name)
     except SpreadsheetError as exc:
-        raise BudgetReadError("unreadable_file", f"Berkas zip tidak dapat dibuka: {exc.reason}.") from None
+        raise BudgetReadError("unreadable_file", N_("Berkas zip tidak dapat dibuka: {error:reason}."),
+                              params={"error": exc}) from None
     with zf:
         infos = zf.infolist()
         wanted = {t.lower() for t in tables}
@@ -96,8 +99,8 @@ def read_zip_tables(
             except ZipLimitError as exc:
                 raise _too_large(exc) from None
             except SpreadsheetError as exc:
-                raise BudgetReadError("unreadable_file",
-                                      f"{info.filename} di dalam zip tidak dapat dibaca ({exc.reason}).") from None
+                raise BudgetReadError("unreadable_file", N_("{member} di dalam zip tidak dapat dibaca ({error:reason})."),
+                                      params={"member": info.filename, "error": exc}) from None
             if not content.strip():
                 sheets.append(Sheet(tname, []))
                 continue
@@ -107,8 +110,8 @@ def read_zip_tables(
             try:
                 wb = read_workbook(content, info.filename, **kwargs)
             except SpreadsheetError as exc:
-                raise BudgetReadError("unreadable_file", f"{info.filename} di dalam zip tidak dapat dibaca: {exc.reason}.",
-                                      sheet=tname, row=exc.row) from None
+                raise BudgetReadError("unreadable_file", N_("{member} di dalam zip tidak dapat dibaca: {error:reason}."),
+                                      params={"member": info.filename, "error": exc}, sheet=tname, row=exc.row) from None
             sheets.append(Sheet(tname, wb.sheets[0].rows if wb.sheets else []))
     return Workbook(filename=name or "<data>", format="zip", sheets=sheets)
 
@@ -128,6 +131,9 @@ def detect_layout(workbook: Any) -> str:
     raise UnknownLayoutError()
 
 
+_TOO_LARGE = N_("Berkas terlalu besar ({size} byte; maksimum {max}).")
+
+
 def _load(source: str | os.PathLike[str] | bytes, max_bytes: int) -> bytes:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
@@ -135,10 +141,10 @@ def _load(source: str | os.PathLike[str] | bytes, max_bytes: int) -> bytes:
         path = Path(source)
         size = path.stat().st_size
         if size > max_bytes:
-            raise BudgetReadError("file_too_large", f"Berkas terlalu besar ({size:,} byte; maksimum {max_bytes:,}).")
+            raise BudgetReadError("file_too_large", _TOO_LARGE, params={"size": number(size), "max": number(max_bytes)})
         data = path.read_bytes()
     if len(data) > max_bytes:
-        raise BudgetReadError("file_too_large", f"Berkas terlalu besar ({len(data):,} byte; maksimum {max_bytes:,}).")
+        raise BudgetReadError("file_too_large", _TOO_LARGE, params={"size": number(len(data)), "max": number(max_bytes)})
     return data
 
 
@@ -183,8 +189,8 @@ def read_budget(
         try:
             workbook = read_workbook(data, filename, **kwargs)
         except SpreadsheetError as exc:
-            raise BudgetReadError("unreadable_file", f"Berkas tidak dapat dibaca: {exc}", sheet=exc.sheet,
-                                  row=exc.row) from None
+            raise BudgetReadError("unreadable_file", N_("Berkas tidak dapat dibaca: {error}"), params={"error": exc},
+                                  sheet=exc.sheet, row=exc.row) from None
 
     name = layout or detect_layout(workbook)
     budget = Budget(source_file=filename, layout=name)
@@ -192,7 +198,7 @@ def read_budget(
     if name == "siskeudes":
         tables = {s.name: s.rows for s in workbook.sheets}
         if not is_siskeudes(list(tables)):
-            raise BudgetReadError("missing_tables", "Berkas bukan ekspor Siskeudes (tabel Ta_RAB/Ta_RABRinci tidak ada).")
+            raise BudgetReadError("missing_tables", N_("Berkas bukan ekspor Siskeudes (tabel Ta_RAB/Ta_RABRinci tidak ada)."))
         read_siskeudes(tables, budget, ref, kode_wilayah=gampong_entry.kode if gampong_entry else None,
                        tahun=tahun, tahap=tahap)
     else:

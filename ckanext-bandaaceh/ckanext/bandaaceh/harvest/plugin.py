@@ -425,7 +425,9 @@ class SpreadsheetHarvester(HarvesterBase):
             return self._import(obj, entry, data, fetched)
         except SpreadsheetError as exc:
             model.Session.rollback()
-            self._save_object_error(f"Gagal membaca {entry.url}: {exc}", obj, "Import")
+            # Stored, shown later to anyone in any language: always the whole Indonesian text
+            # (file, sheet, row, cell), never the consumer's locale (exc.message() has no translation).
+            self._save_object_error(f"Gagal membaca {entry.url}: {exc.message()}", obj, "Import")
             return False
         except tk.ValidationError as exc:
             model.Session.rollback()

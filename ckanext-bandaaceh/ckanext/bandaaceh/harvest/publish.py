@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ckanext.bandaaceh.spreadsheet.export import FORMULA_PREFIXES
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError, Table, extract_tables, read_workbook, tidy_table, to_csv
 
 from .config import Entry
@@ -34,9 +35,13 @@ def slug(text: str, fallback: str = "data") -> str:
     return out[:60].strip("-") or fallback
 
 
+_LEADING = re.compile("^[\\s_" + re.escape("".join(FORMULA_PREFIXES)) + "]+")
+
+
 def _field_id(name: str) -> str:
     text = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
-    text = re.sub(r"\s+", " ", text.replace('"', "'")).strip().lstrip("_").strip()
+    # no leading '_' (DataStore) nor formula prefix (the dump's header row: security/dump.py)
+    text = _LEADING.sub("", re.sub(r"\s+", " ", text.replace('"', "'")))
     raw = text.encode("utf-8")[:MAX_FIELD_BYTES]
     return raw.decode("utf-8", "ignore").strip() or "kolom"
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ckanext.bandaaceh.spreadsheet import SpreadsheetError, extract_tables, parse_date, read_workbook
+from ckanext.bandaaceh.spreadsheet import N_, SpreadsheetError, extract_tables, parse_date, read_workbook, render
 
 __all__ = ["ALIASES", "PERIODE_RE", "PERSONAL", "CASE_FIELDS", "STATUSES", "Case", "Column", "Export", "PengaduanError",
            "describe_columns", "read_export"]
@@ -69,7 +69,18 @@ _TRUE = {"ya", "y", "yes", "true", "1", "sudah", "diteruskan"}
 
 
 class PengaduanError(ValueError):
-    """The export cannot be published; the message (Bahasa Indonesia) names file, row and column."""
+    """The export cannot be published; the message (Bahasa Indonesia) names file, row and column.
+
+    ``template`` is an Indonesian text, a msgid (marked with ``N_``) when ``params`` are given;
+    :meth:`message` words it through a translation function (a ``SpreadsheetError`` param too)."""
+
+    def __init__(self, template: str, params: dict[str, Any] | None = None) -> None:
+        self.template, self.params = template, dict(params or {})
+        super().__init__(render(template, self.params))
+
+    def message(self, translate: Callable[[str], str] | None = None) -> str:
+        """The text through ``translate`` (CKAN's ``tk._``); none: Indonesian."""
+        return render(self.template, self.params, translate) if self.params else str(self)
 
 
 @dataclass
@@ -137,9 +148,9 @@ def _table(data: bytes, filename: str) -> tuple[Any, str]:
         workbook = read_workbook(data, filename)
         tables = [t for sheet in workbook.sheets for t in extract_tables(sheet, filename=filename)]
     except SpreadsheetError as exc:
-        raise PengaduanError(f"{filename}: berkas tidak dapat dibaca: {exc}") from None
+        raise PengaduanError(N_("{file}: berkas tidak dapat dibaca: {error}"), {"file": filename, "error": exc}) from None
     if not tables:
-        raise PengaduanError(f"{filename}: tidak ada tabel dengan baris judul kolom")
+        raise PengaduanError(N_("{file}: tidak ada tabel dengan baris judul kolom"), {"file": filename})
     return max(tables, key=lambda t: len(t.rows)), workbook.format
 
 
@@ -230,5 +241,5 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
                                      f"sebelum tanggal masuk {masuk.isoformat()}")
         export.cases.append(case)
     if not export.cases:
-        raise PengaduanError(f"{filename}: tidak ada baris pengaduan")
+        raise PengaduanError(N_("{file}: tidak ada baris pengaduan"), {"file": filename})
     return export

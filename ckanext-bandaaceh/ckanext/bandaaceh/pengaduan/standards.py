@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from ckanext.bandaaceh.reference import DEFAULT_CONFIG_DIR, ReferenceError
+from ckanext.bandaaceh.spreadsheet import N_
 
 __all__ = ["Standard", "load_standards", "STANDARDS_FILE"]
 
@@ -33,7 +34,7 @@ def load_standards(config_dir: str | os.PathLike[str] | None = None) -> dict[str
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ReferenceError(f"{path}: tidak dapat dibaca ({exc})") from exc
+        raise ReferenceError(N_("tidak dapat dibaca ({reason})"), file=path, params={"reason": str(exc)}) from exc
     out: dict[str, Standard] = {}
     for key, entry in (data or {}).get("kanal", {}).items():
         try:
@@ -42,8 +43,9 @@ def load_standards(config_dir: str | os.PathLike[str] | None = None) -> dict[str
                                 selesai_hari_kerja=int(entry["selesai_hari_kerja"]),
                                 sumber=str(entry["sumber"]), url=str(entry.get("url") or ""))
         except (KeyError, TypeError, ValueError) as exc:
-            raise ReferenceError(f"{path}: kanal {key!r}: isian {exc} tidak ada atau tidak valid") from exc
+            raise ReferenceError(N_("kanal '{kanal}': isian {field} tidak ada atau tidak valid"), file=path,
+                                 params={"kanal": key, "field": str(exc)}) from exc
     if not out:
-        raise ReferenceError(f"{path}: tidak ada kanal")
+        raise ReferenceError(N_("tidak ada kanal"), file=path)
     return out
 

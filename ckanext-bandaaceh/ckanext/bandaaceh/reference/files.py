@@ -1,35 +1,72 @@
-"""Reading the reference files; every error names the file and the line."""
+"""Reading the reference files; every error names the file and the line (in Bahasa Indonesia)."""
 from __future__ import annotations
 
 import csv
+import os
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+
+from ..spreadsheet.errors import N_, render
+
+__all__ = ["MissingReferenceError", "ReferenceError", "read_csv", "read_rows"]
+
+_LINE = N_("baris {row}")
+_FIELD = N_("kolom {column}")
 
 
 class ReferenceError(ValueError):
-    """A reference or seed file is malformed; the message names file and line."""
+    """A reference or seed file is malformed; the message names file, line and column/field.
+
+    ``template`` is the reason as an Indonesian msgid (marked with ``N_``) filled with ``params``;
+    ``str()`` is Indonesian, :meth:`message` words it through a translation function (``tk._``)
+    for a page that shows it."""
+
+    def __init__(self, template: str, *, file: str | os.PathLike[str] | None = None, line: int | None = None,
+                 column: str | None = None, params: Mapping[str, object] | None = None) -> None:
+        self.template, self.params = template, dict(params or {})
+        self.file = os.fspath(file) if file is not None else None
+        self.line, self.column = line, column
+        super().__init__(self.message())
+
+    def message(self, translate: Callable[[str], str] | None = None) -> str:
+        """``file, baris N, kolom C: reason``, each part through ``translate`` (none: Indonesian)."""
+        parts = [self.file] if self.file else []
+        if self.line is not None:
+            parts.append(render(_LINE, {"row": self.line}, translate))
+        if self.column is not None:
+            parts.append(render(_FIELD, {"column": self.column}, translate))
+        reason = render(self.template, self.params, translate)
+        return f"{', '.join(parts)}: {reason}" if parts else reason
+
+    def __str__(self) -> str:
+        return self.message()
 
 
 class MissingReferenceError(ReferenceError, FileNotFoundError):
     """A reference folder lacks some of its files."""
 
 
-def read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    """Rows of a UTF-8 CSV file (BOM allowed), values stripped; ``columns`` must be present."""
+def read_rows(path: Path, columns: tuple[str, ...], error: type[ReferenceError] = ReferenceError,
+              ) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, row)`` of a UTF-8 CSV file (BOM allowed), values stripped; ``columns`` must be
+    present. Raises ``error`` (a :class:`ReferenceError`) naming the file and line."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             missing = [c for c in columns if c not in (reader.fieldnames or [])]
             if missing:
-                raise ReferenceError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
-            rows = []
+                raise error(N_("kolom {columns} tidak ada"), file=path, line=1, params={"columns": ", ".join(missing)})
             for row in reader:
                 if None in row or any(row.get(c) is None for c in columns):
-                    raise ReferenceError(
-                        f"{path}, line {reader.line_num}: expected {len(reader.fieldnames or [])} "
-                        "fields, found a different number")
-                rows.append({k: (v or "").strip() for k, v in row.items()})
-            return rows
+                    raise error(N_("jumlah isian berbeda dari {n} kolom baris judul"), file=path,
+                                line=reader.line_num, params={"n": len(reader.fieldnames or [])})
+                yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
     except OSError as exc:
-        raise ReferenceError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise error(N_("tidak dapat dibaca ({reason})"), file=path, params={"reason": exc.strerror}) from exc
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise ReferenceError(f"{path}: not a valid UTF-8 CSV file ({exc})") from exc
+        raise error(N_("bukan berkas CSV UTF-8 yang sah ({reason})"), file=path, params={"reason": str(exc)}) from exc
+
+
+def read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of :func:`read_rows`, without their line numbers."""
+    return [row for _line, row in read_rows(path, columns)]

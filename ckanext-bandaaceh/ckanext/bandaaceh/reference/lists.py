@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .areas import AREA_LEVELS, normalise_name
-from .files import MissingReferenceError, ReferenceError, read_csv
+from ..spreadsheet.errors import N_
+from .files import MissingReferenceError, ReferenceError, read_csv, read_rows
 from .skpd import load_skpd
 
 __all__ = ["DEFAULT_CONFIG_DIR", "ENV_VAR", "LOCAL_KEGIATAN_FILE", "REFERENCE_FILES", "SUMBER_DANA_ALIASES", "Entry",
@@ -128,18 +129,20 @@ class Reference:
         return SUMBER_DANA_ALIASES.get(code, code) in self.sumber_dana
 
 
-def _entries(path: Path, name_column: str) -> dict[str, Entry]:
-    rows = read_csv(path, ("kode", name_column, "tingkat", "kode_induk"))
-    return {r["kode"]: Entry(r["kode"], r[name_column], r["tingkat"], r["kode_induk"] or None)
-            for r in rows if r["kode"]}
+def _entries(path: Path, name_column: str, levels: tuple[str, ...] | None = None) -> dict[str, Entry]:
+    out: dict[str, Entry] = {}
+    for line, r in read_rows(path, ("kode", name_column, "tingkat", "kode_induk")):
+        if not r["kode"]:
+            continue
+        if levels is not None and r["tingkat"] not in levels:
+            raise ReferenceError(N_("tingkat '{value}' tidak dikenal; yang sah: {choices}"), file=path, line=line,
+                                 column="tingkat", params={"value": r["tingkat"], "choices": ", ".join(levels)})
+        out[r["kode"]] = Entry(r["kode"], r[name_column], r["tingkat"], r["kode_induk"] or None)
+    return out
 
 
 def _areas(path: Path) -> dict[str, Entry]:
-    areas = _entries(path, "nama")
-    for n, area in enumerate(areas.values(), start=2):
-        if area.tingkat not in AREA_LEVELS:
-            raise ReferenceError(f"{path}, line {n}: unknown tingkat {area.tingkat!r}")
-    return areas
+    return _entries(path, "nama", tuple(AREA_LEVELS))
 
 
 def _stamp(files: list[Path]) -> tuple[int, ...]:
@@ -150,7 +153,8 @@ def _stamp(files: list[Path]) -> tuple[int, ...]:
 def _load_lists(directory: Path, _stamp: tuple[int, ...]) -> Reference:
     missing = [f for f in REFERENCE_FILES.values() if not (directory / f).is_file()]
     if missing:
-        raise MissingReferenceError(f"reference files missing in {directory}: {', '.join(missing)}")
+        raise MissingReferenceError(N_("berkas rujukan tidak ada: {files}"), file=directory,
+                                    params={"files": ", ".join(missing)})
     kegiatan = _entries(directory / REFERENCE_FILES["kegiatan"], "uraian")
     local: dict[str, Entry] = {}
     if (directory / LOCAL_KEGIATAN_FILE).is_file():

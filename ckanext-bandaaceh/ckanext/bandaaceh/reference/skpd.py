@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from ..spreadsheet.errors import N_
 from .files import ReferenceError
 
 ORG_KINDS = (
@@ -24,43 +25,47 @@ def load_skpd(path: Path, areas: Mapping[str, Any], urusan: Mapping[str, str]) -
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ReferenceError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise ReferenceError(N_("tidak dapat dibaca ({reason})"), file=path, params={"reason": exc.strerror}) from exc
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise ReferenceError(f"{path}{where}: invalid YAML ({getattr(exc, 'problem', exc)})") from exc
+        raise ReferenceError(N_("YAML tidak sah ({reason})"), file=path, line=mark.line + 1 if mark else None,
+                             params={"reason": str(getattr(exc, "problem", exc))}) from exc
     if not isinstance(data, dict) or not isinstance(data.get("skpd"), list):
-        raise ReferenceError(f"{path}: expected a mapping with a list under 'skpd'")
+        raise ReferenceError(N_("isinya harus berupa mapping dengan daftar di bawah 'skpd'"), file=path)
     nodes = dict(root.value)  # type: ignore[union-attr]
     seq = next(v for k, v in nodes.items() if k.value == "skpd").value
     seen: set[str] = set()
     for entry, node in zip(data["skpd"], seq):
         line = node.start_mark.line + 1
-        where = f"{path}, line {line}"
+        where = {"file": path, "line": line}
         if not isinstance(entry, dict):
-            raise ReferenceError(f"{where}: each entry must be a mapping")
+            raise ReferenceError(N_("setiap entri harus berupa mapping"), **where)
         for key in ("name", "title", "jenis"):
             if not entry.get(key):
-                raise ReferenceError(f"{where}: field '{key}' is required")
+                raise ReferenceError(N_("isian wajib diisi"), column=key, **where)
         name = str(entry["name"])
         if not NAME_RE.match(name):
-            raise ReferenceError(f"{where}: name {name!r} must be 2-100 characters a-z, 0-9, - or _")
+            raise ReferenceError(N_("nama '{value}' harus 2-100 karakter a-z, 0-9, - atau _"), column="name",
+                                 params={"value": name}, **where)
         if name in seen:
-            raise ReferenceError(f"{where}: name {name!r} is listed twice")
+            raise ReferenceError(N_("nama '{value}' tercantum dua kali"), column="name", params={"value": name}, **where)
         seen.add(name)
         if entry["jenis"] not in ORG_KINDS or entry["jenis"] == "gampong":
-            raise ReferenceError(f"{where}: unknown jenis {entry['jenis']!r}")
+            raise ReferenceError(N_("jenis '{value}' tidak dikenal"), column="jenis", params={"value": entry["jenis"]},
+                                 **where)
         if entry.get("urusan_utama") and str(entry["urusan_utama"]) not in urusan:
-            raise ReferenceError(f"{where}: unknown urusan_utama {entry['urusan_utama']!r}")
+            raise ReferenceError(N_("urusan_utama '{value}' tidak dikenal"), column="urusan_utama",
+                                 params={"value": entry["urusan_utama"]}, **where)
         if entry.get("kode_organisasi") and not ORG_CODE_RE.match(str(entry["kode_organisasi"])):
-            raise ReferenceError(f"{where}: kode_organisasi {entry['kode_organisasi']!r} is not "
-                                 "in the form U.BB.U.BB.U.BB.OO.UUUU")
+            raise ReferenceError(N_("kode_organisasi '{value}' tidak berbentuk U.BB.U.BB.U.BB.OO.UUUU"),
+                                 column="kode_organisasi", params={"value": entry["kode_organisasi"]}, **where)
         if entry["jenis"] == "kecamatan":
             area = areas.get(str(entry.get("kode_wilayah")))
             if not area or area.tingkat != "kecamatan":
-                raise ReferenceError(f"{where}: kecamatan needs the kode_wilayah of a kecamatan")
+                raise ReferenceError(N_("kecamatan memerlukan kode_wilayah sebuah kecamatan"), column="kode_wilayah",
+                                     **where)
         entry["_line"] = line
     return data["skpd"]

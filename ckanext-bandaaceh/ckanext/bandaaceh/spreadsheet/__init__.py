@@ -20,7 +20,7 @@ Runtime dependencies: python-calamine, charset-normalizer, olefile.
 """
 from .dates import parse_date
 from .detect import detect_format
-from .errors import N_, SpreadsheetError, cell_ref, column_letter
+from .errors import N_, SpreadsheetError, cell_ref, column_letter, params_from_json, params_to_json, render
 from .export import csv_cell, format_value, to_csv
 from .numeric import NumberInfo, parse_number, parse_number_info
 from .reader import Sheet, Workbook, read_workbook
@@ -48,4 +48,7 @@ __all__ = [
     "csv_cell",
     "cell_ref",
     "column_letter",
+    "params_from_json",
+    "params_to_json",
+    "render",
 ]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-__all__ = ["N_", "SpreadsheetError", "column_letter", "cell_ref", "number"]
+__all__ = ["N_", "SpreadsheetError", "column_letter", "cell_ref", "number", "render", "params_to_json",
+           "params_from_json"]
 
 
 def N_(text: str) -> str:
@@ -110,6 +111,22 @@ class SpreadsheetError(Exception):
         where = ", ".join(parts)
         return f"{where}: {reason}" if where else reason
 
+    def reason_message(self, translate: Callable[[str], str] | None = None) -> str:
+        """The reason alone (no location), through ``translate`` (none: Indonesian)."""
+        return _fill(translate(self.template), self.params, self.template) if translate else self.reason
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-friendly form (for job results kept in Redis); :meth:`from_dict` rebuilds it."""
+        return {"template": self.template, "params": params_to_json(self.params), "file": self.file,
+                "sheet": self.sheet, "row": self.row, "column": self.column, "cell": self.cell}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> "SpreadsheetError":
+        """The error :meth:`as_dict` described."""
+        return cls(str(data["template"]), file=data.get("file"), sheet=data.get("sheet"),  # type: ignore[arg-type]
+                   row=data.get("row"), column=data.get("column"), cell=data.get("cell"),  # type: ignore[arg-type]
+                   params=params_from_json(data.get("params") or {}))  # type: ignore[arg-type]
+
     def __str__(self) -> str:
         return self.message()
 
@@ -122,3 +139,40 @@ class SpreadsheetError(Exception):
 
 def _rebuild(template, file, sheet, row, column, cell, params=None) -> SpreadsheetError:
     return SpreadsheetError(template, file=file, sheet=sheet, row=row, column=column, cell=cell, params=params)
+
+
+class _Shown:
+    """A :class:`SpreadsheetError` as a format argument: ``{error}`` is its whole message,
+    ``{error:reason}`` its reason alone, both through the translation function."""
+
+    def __init__(self, error: SpreadsheetError, translate: Callable[[str], str] | None) -> None:
+        self.error, self.translate = error, translate
+
+    def __format__(self, spec: str) -> str:
+        if spec == "reason":
+            return self.error.reason_message(self.translate)
+        return format(self.error.message(self.translate), spec)
+
+
+def render(template: str, params: Mapping[str, object] | None = None,
+           translate: Callable[[str], str] | None = None) -> str:
+    """``template`` (an Indonesian msgid) through ``translate``, filled with ``params``.
+
+    A :class:`SpreadsheetError` among the params is itself shown through ``translate``
+    (``{error}``: with its location, ``{error:reason}``: the reason alone), so a message built on
+    a spreadsheet error reads wholly in one language. No ``translate``: Indonesian."""
+    tr = translate or _same
+    shown = {k: _Shown(v, translate) if isinstance(v, SpreadsheetError) else v for k, v in (params or {}).items()}
+    return _fill(tr(template), shown, template)
+
+
+def params_to_json(params: Mapping[str, object]) -> dict[str, object]:
+    """``params`` with each :class:`SpreadsheetError` as ``{"spreadsheet_error": {...}}``."""
+    return {k: {"spreadsheet_error": v.as_dict()} if isinstance(v, SpreadsheetError) else v
+            for k, v in params.items()}
+
+
+def params_from_json(params: Mapping[str, object]) -> dict[str, object]:
+    """The inverse of :func:`params_to_json`."""
+    return {k: SpreadsheetError.from_dict(v["spreadsheet_error"])
+            if isinstance(v, dict) and set(v) == {"spreadsheet_error"} else v for k, v in params.items()}

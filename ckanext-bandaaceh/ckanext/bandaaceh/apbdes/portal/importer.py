@@ -29,12 +29,13 @@ from werkzeug.datastructures import FileStorage
 from ckanext.bandaaceh import apbdes, datastore, reference
 from ckanext.bandaaceh.apbdes.isolated import read_checked_isolated
 from ckanext.bandaaceh.site import portal_reference, site_user_name
+from ckanext.bandaaceh.spreadsheet import N_, params_from_json, render
 
 from .identity import (DATASET_TYPE, ROLE_FIELD, ROLE_LINES, ROLE_SOURCE, budget_name, dataset_title,
                        resolve_gampong, show_dataset, tahap_label)
 from .validators import IMPORT_FLAG
 
-__all__ = ["COLUMN_INFO", "CONTROL_CHARACTERS", "ISOLATED_FLAG", "LOCAL_FLAG", "read_upload", "amount_problems", "check_budget", "control_character_problems", "summary_fields", "import_budget"]
+__all__ = ["COLUMN_INFO", "CONTROL_CHARACTERS", "ISOLATED_FLAG", "LOCAL_FLAG", "localise_problems", "problem_text", "read_upload", "amount_problems", "check_budget", "control_character_problems", "summary_fields", "import_budget"]
 
 #: Data dictionary of the DataStore table (label, description), Bahasa Indonesia.
 COLUMN_INFO = {
@@ -159,22 +160,44 @@ def amount_problems(budget: apbdes.Budget, *, max_line: int, max_budget: int) ->
 def _problem_dict(p: apbdes.Problem, filename: str) -> dict[str, Any]:
     d = p.as_dict()
     d["file"] = filename
-    d["text"] = problem_text(p, filename)
-    d["related_text"] = [problem_text(r, filename) for r in p.related]
-    return d
+    return localise_problems([d])[0]
 
 
-def problem_text(p: apbdes.Problem, filename: str) -> str:
-    """``file, sheet S: Baris 87: ...``: the row is said once (by the message when it names it)."""
-    where = [filename]
-    if p.sheet:
-        where.append(f"sheet {p.sheet}")
-    if p.row and not p.message.startswith(f"Baris {p.row}"):
-        where.append(f"baris {p.row}")
-    text = f"{', '.join(where)}: {p.message}"
-    if p.related:
+def localise_problems(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The problem dicts (as kept in a job's result) with ``text``/``related_text`` (and the
+    ``message`` of templated ones) in the current request's language: call where they are shown."""
+    out = []
+    for d in problems:
+        d = dict(d)
+        d["message"] = _message(d)
+        d["related"] = [{**r, "message": _message(r)} for r in d.get("related") or []]
+        d["text"] = problem_text(d)
+        d["related_text"] = [problem_text({**r, "file": d.get("file")}) for r in d["related"]]
+        out.append(d)
+    return out
+
+
+def _message(d: dict[str, Any]) -> str:
+    if d.get("template"):
+        return render(d["template"], params_from_json(d.get("params") or {}), tk._)
+    return d["message"]
+
+
+def problem_text(d: dict[str, Any]) -> str:
+    """``file, sheet S: Baris 87: ...`` of a problem dict (with ``file``), in the request's language;
+    the row is said once (by the message when it names it)."""
+    message = _message(d)
+    where = [d.get("file") or ""]
+    if d.get("sheet"):
+        where.append(f"sheet {d['sheet']}")
+    row = d.get("row")
+    if row and not message.startswith(f"Baris {row}"):
+        where.append(tk._("baris {row}").format(row=row))
+    text = f"{', '.join(w for w in where if w)}: {message}"
+    if d.get("related"):
         text += " " + tk._("Akibatnya juga tidak cocok: {rows}.").format(
-            rows="; ".join(f"baris {r.row}" if r.row else r.code for r in p.related))
+            rows="; ".join(tk._("baris {row}").format(row=r["row"]) if r.get("row") else r["code"]
+                           for r in d["related"]))
     return text
 
 def summary_fields(budget: apbdes.Budget) -> dict[str, str]:
@@ -291,11 +314,11 @@ def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
     data, filename = read_upload(data_dict.get("upload"))
 
     steps = 2 if dry_run else 4
-    progress("Membaca dan memeriksa berkas", 0, steps)
+    progress(N_("Membaca dan memeriksa berkas"), 0, steps)
     budget, problems = check_budget(data, filename, area_code=org["kode_wilayah"], tahun=tahun,
                                     tahap=tahap, periode=periode, layout=layout,
                                     isolated=bool(context.get(ISOLATED_FLAG)))
-    progress("Memeriksa", 1, steps)
+    progress(N_("Memeriksa"), 1, steps)
     areas = portal_reference()
     area = areas.areas[org["kode_wilayah"]]
     errors = [p for p in problems if p.severity == "error"]
@@ -332,7 +355,7 @@ def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
             rows = apbdes.budget_rows(budget)
             result["lines"] = list(itertools.islice(rows, _config_int("bandaaceh.apbdes.dry_run_max_lines")))
             result["line_count"] = len(result["lines"]) + sum(1 for _ in rows)
-        progress("Selesai", steps, steps)
+        progress(N_("Selesai"), steps, steps)
         return result
     if errors or budget is None or name is None:
         messages = [_problem_dict(p, filename)["text"] for p in errors[:max_problems]]
@@ -356,7 +379,7 @@ def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
         fields["tanggal_peraturan"] = tanggal
     dataset, replaced = _publish(context, org, area, budget, name, fields, data, filename, progress, steps)
     result.update({"published": True, "replaced": replaced, "dataset": dataset})
-    progress("Selesai", steps, steps)
+    progress(N_("Selesai"), steps, steps)
     return result
 
 
@@ -420,7 +443,7 @@ def _publish(context: dict[str, Any], org: dict[str, Any], area: reference.Area,
                 "Dataset {name} sudah ada tetapi bukan APBG milik {org}; hubungi admin portal.").format(
                     name=name, org=org.get("title") or org["name"])]})
         tk.check_access("package_update", dict(context), {"id": existing["id"]})
-    progress("Memuat DataStore dan menerbitkan", 2, steps)
+    progress(N_("Memuat DataStore dan menerbitkan"), 2, steps)
     create = None
     if existing is None:  # created and published in one transaction by datastore.publish
         create = {

@@ -104,6 +104,7 @@ def apbdes_import_status(context: dict[str, Any], data_dict: dict[str, Any]) -> 
             break
     else:
         raise tk.ObjectNotFound(tk._("Impor {job_id} tidak ditemukan").format(job_id=token))
+    status = jobs.shown_status(status)  # recorded by a job (no language): worded for this request
     out = {"job_id": token, "state": status["state"], "dry_run": kind == "check",
            "progress": {k: status.get(k) for k in ("label", "done", "total")}}
     if status["state"] == "done":

@@ -259,7 +259,7 @@ def population(tahun: int) -> Penduduk | None:
     try:
         return penduduk_for_year(folder, tahun)
     except PendudukError as exc:
-        raise tk.ValidationError({"penduduk": [str(exc)]}) from exc
+        raise tk.ValidationError({"penduduk": [exc.message(tk._)]}) from exc
 
 
 def _population_info(residents: Penduduk | None) -> dict[str, Any] | None:

@@ -116,8 +116,8 @@ def preview(token: str) -> Any:
             jobs.enqueue_import(token, "publish")
             return tk.redirect_to("bandaaceh_apbdes.preview", token=token)
         filename, params = staging.staged_info(token, uid)
-        published = staging.read_status(token, "publish", uid)
-        check = staging.read_status(token, "check", uid)
+        published = _shown(staging.read_status(token, "publish", uid))
+        check = _shown(staging.read_status(token, "check", uid))
     except tk.ObjectNotFound as exc:
         return tk.abort(404, str(exc) or _("Unggahan tidak ditemukan"))
     except tk.NotAuthorized as exc:
@@ -133,7 +133,7 @@ def preview(token: str) -> Any:
         return _render_progress(token, "publish", published, filename)
     if check is None:  # staged before the check ran in the background
         jobs.enqueue_import(token, "check")
-        check = staging.read_status(token, "check", uid)
+        check = _shown(staging.read_status(token, "check", uid))
     if check["state"] not in jobs.FINISHED:
         return _render_progress(token, "check", check, filename)
     if check["state"] == "failed":
@@ -156,7 +156,11 @@ def preview_status(token: str) -> Any:
     except tk.NotAuthorized:
         return tk.abort(403, _("Tidak diizinkan"))
     return {"state": status["state"], "finished": status["state"] in jobs.FINISHED,
-            "label": status.get("label") or "", "done": status.get("done") or 0, "total": status.get("total") or 0}
+            "label": _(label) if (label := status.get("label")) else "", "done": status.get("done") or 0, "total": status.get("total") or 0}
+
+
+def _shown(status: dict[str, Any] | None) -> dict[str, Any] | None:
+    return jobs.shown_status(status) if status is not None else None
 
 
 def _render_progress(token: str, kind: str, status: dict[str, Any], filename: str) -> Any:

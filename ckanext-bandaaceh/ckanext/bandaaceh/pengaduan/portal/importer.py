@@ -148,7 +148,7 @@ def import_pengaduan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
         export = read_export(data, filename, kanal=kanal, drop_personal=tk.asbool(data_dict.get("drop_personal")),
                              drop_columns=_drop_list(data_dict.get("buang_kolom")))
     except PengaduanError as exc:
-        raise tk.ValidationError({"upload": [str(exc)]}) from None
+        raise tk.ValidationError({"upload": [exc.message(tk._)]}) from None
     if export.shape == "case":
         rows = aggregate(export.cases, standard)
         per_skpd = aggregate(export.cases, standard, level="skpd")

@@ -149,7 +149,7 @@ def _render_preview(token: str, data: bytes, filename: str, params: dict[str, An
     try:
         columns = describe_columns(data, filename, drop_columns=asked)
     except PengaduanError as exc:
-        columns, problems = [], [str(exc)]
+        columns, problems = [], [exc.message(_)]
     result = None
     if not problems:
         try:
