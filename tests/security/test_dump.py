@@ -53,3 +53,26 @@ def test_search_api_keeps_values_except_in_csv_records(table):
     as_csv = search({"ignore_auth": True}, {"resource_id": res_id, "sort": "_id", "records_format": "csv",
                                            "fields": ["teks"]})["records"]
     assert [r[0] if r else "" for r in csv.reader(io.StringIO(as_csv, newline=""))] == [_expected(v) for v in VALUES]
+
+
+def test_a_formula_field_id_is_refused_so_no_dump_header_carries_one(app, skpd_org, satu_data):
+    """The attack: an editor creates a table whose field id is a formula; CKAN writes field ids as
+    the dump's header row unchanged, so the id itself is refused (naming it, in the request's language)."""
+    editor = factories.User()
+    org = skpd_org(users=[{"name": editor["name"], "capacity": "editor"}])
+    dataset = factories.Dataset(user=editor, owner_org=org["id"], **satu_data)
+    resource = factories.Resource(package_id=dataset["id"], user=editor)
+    headers = {"Authorization": factories.APIToken(user=editor["name"])["token"]}
+    evil = "=HYPERLINK('http://evil.example','klik')"  # CKAN itself refuses a " in an id
+    body = {"resource_id": resource["id"], "force": True, "fields": [{"id": evil, "type": "text"}],
+            "records": [{evil: "x"}]}
+    for prefix, text in (("", f"Nama kolom '{evil}' diawali '='"), ("/en", f"Field name '{evil}' starts with '='")):
+        error = app.post(f"{prefix}/api/3/action/datastore_create", json=body, headers=headers, status=409).json["error"]
+        assert text in str(error["fields"]), error
+    assert app.get(f"/datastore/dump/{resource['id']}?format=csv", headers=headers, status=404)
+    # an ordinary id still goes through
+    body = {**body, "fields": [{"id": "judul", "type": "text"}], "records": [{"judul": "=1"}]}
+    app.post("/api/3/action/datastore_create", json=body, headers=headers, status=200)
+    rows = list(csv.reader(io.StringIO(app.get(f"/datastore/dump/{resource['id']}?format=csv", headers=headers)
+                                       .get_data(as_text=True), newline="")))
+    assert rows == [["_id", "judul"], ["1", "'=1"]]

@@ -29,7 +29,7 @@ from psycopg2.extras import register_composite
 import ckan.plugins as p
 from ckan.types import Context
 from ckanext.datastore.backend import postgres
-from ckanext.datastore.interfaces import IDatastore, IDatastoreBackend
+from ckanext.datastore.interfaces import IDataDictionaryForm, IDatastore, IDatastoreBackend
 
 from ckanext.bandaaceh.security.dump import formula_field_id, neutralise_select
 
@@ -151,6 +151,7 @@ class DatastoreBackendPlugin(p.SingletonPlugin):
 
     p.implements(IDatastoreBackend, inherit=True)
     p.implements(IDatastore, inherit=True)
+    p.implements(IDataDictionaryForm, inherit=True)
 
     def register_backends(self) -> dict[str, type[postgres.DatastorePostgresqlBackend]]:
         return {"postgresql": ThreadSafePostgresqlBackend, "postgres": ThreadSafePostgresqlBackend}

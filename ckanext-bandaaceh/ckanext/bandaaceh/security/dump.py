@@ -13,7 +13,7 @@ untouched.
 The header row of those downloads is CKAN's: ``ckanext/datastore/writer.py`` writes the field
 ids (``csv.writer(...).writerow(f['id'] for f in fields)``) before any row, outside the query
 above. So no field id may start with a formula prefix: :func:`formula_field_id` is added to the
-``fields.id`` validators of ``datastore_create`` (the plugin's ``update_datastore_create_schema``)
+``fields.id`` validators of ``datastore_create`` (the plugin's ``IDataDictionaryForm.update_datastore_create_schema``)
 and refuses such an id whoever creates the table (API, xloader, our loaders), naming the field;
 our harvester strips those characters from a header when it makes the id (the header stays the
 column's label).
