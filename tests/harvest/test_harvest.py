@@ -427,7 +427,7 @@ def test_a_broken_spreadsheet_leaves_its_dataset_intact_and_the_others_go_on(
     assert harvest.snapshot("imunisasi-2024") == before
 
 
-def test_sheet_without_table_is_named_in_the_error(harvest: Any, server: Any) -> None:
+def test_sheet_without_table_is_named_in_the_error(harvest: Any, server: Any, app: Any) -> None:
     wb = openpyxl.Workbook()
     wb.active.title = "Data"
     wb.active.append(["No", "Kecamatan", "Jumlah"])
@@ -438,7 +438,11 @@ def test_sheet_without_table_is_named_in_the_error(harvest: Any, server: Any) ->
     server.put("rekap.xlsx", buf.getvalue())
     src = harvest.source([entry(server, "files/rekap.xlsx", "rekap-2024", sheets=["Data", "Kosong"]),
                           entry(server, "files/rekap.xlsx", "rekap-lain", sheets=["Ringkasan"])])
-    report = harvest.run(src)
+    # The error is stored and shown later to anyone: Indonesian and whole whatever the locale it
+    # was made under (here an English request; the consumers have none).
+    with app.flask_app.test_request_context("/en/", environ_overrides={"CKAN_LANG": "en"}):
+        assert tk._("baris {row}") == "row {row}"  # the English catalogue is active
+        report = harvest.run(src)
     errors = {o.guid: " ".join(o.errors) for o in report.objects}
     assert f"Gagal membaca {server.url('files/rekap.xlsx')}: rekap.xlsx, sheet 'Kosong': tidak ada tabel data" \
         in errors["rekap-2024"]

@@ -22,6 +22,9 @@ def test_preview_of_a_background_check_follows_the_page_language(app, operator, 
     headers = auth(user)
     form = {"gampong": org["name"], "tahun": "2025", "upload": (io.BytesIO(PDF), "apbg.xlsx")}
     token = staged_token(app.post("/apbg/unggah", headers=headers, data=form, follow_redirects=False))
+    # queued by an Indonesian page; the progress label is worded by the page that shows it
+    waiting = app.get(f"/en/apbg/unggah/{token}", headers=headers).get_data(as_text=True)
+    assert '<p id="apbdes-progress-label">Waiting in the queue</p>' in waiting
     run_jobs()
     indonesian = unescape(app.get(f"/apbg/unggah/{token}", headers=headers).get_data(as_text=True))
     english = unescape(app.get(f"/en/apbg/unggah/{token}", headers=headers).get_data(as_text=True))

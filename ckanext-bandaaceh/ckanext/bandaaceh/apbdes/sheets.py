@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 from typing import Any, Sequence
 
+from ..spreadsheet.errors import N_
 from .checks import TOLERANCE, STATED_LABELS, larger_in_words
 from .errors import BudgetReadError
 from .layouts import Header, read_table_layout
@@ -59,10 +60,10 @@ def read_sheets(found: Sequence[tuple[Any, Header]], budget: Budget, reference: 
         names = ", ".join(f"'{n}'" for n, _ in summaries)
         raise BudgetReadError(
             "no_detail_lines",
-            f"Berkas hanya berisi ringkasan (sheet {names}: jumlah per bagian/bidang); baris rincian "
-            "(kode rekening objek per kegiatan) tidak ditemukan. APBG tidak diterbitkan dari angka total: "
-            "unggah berkas yang memuat rinciannya.",
-            sheet=summaries[0][0] if summaries else None)
+            N_("Berkas hanya berisi ringkasan (sheet {names}: jumlah per bagian/bidang); baris rincian "
+               "(kode rekening objek per kegiatan) tidak ditemukan. APBG tidak diterbitkan dari angka total: "
+               "unggah berkas yang memuat rinciannya."),
+            params={"names": names}, sheet=summaries[0][0] if summaries else None)
     used: list[Budget] = []
     ignored: list[str] = []
     covered: set[str] = set()

@@ -26,7 +26,7 @@ import re
 from decimal import Decimal
 from typing import Any, Sequence
 
-from ..spreadsheet import parse_number
+from ..spreadsheet import N_, parse_number
 from .codes import normalise_sumber_dana, parse_code
 from .errors import BudgetReadError
 from .model import Budget, BudgetLine, Problem
@@ -75,7 +75,8 @@ class _Table:
         if missing:
             raise BudgetReadError(
                 "missing_columns",
-                f"Tabel Siskeudes {self.name} tidak memiliki kolom: {', '.join(missing)}.",
+                N_("Tabel Siskeudes {table} tidak memiliki kolom: {columns}."),
+                params={"table": self.name, "columns": ", ".join(missing)},
                 sheet=self.name,
                 found=", ".join(missing),
             )
@@ -137,7 +138,8 @@ def read_siskeudes(
     if missing:
         raise BudgetReadError(
             "missing_tables",
-            f"Ekspor Siskeudes tidak lengkap: tabel {', '.join(t + '.csv' for t in missing)} tidak ada.",
+            N_("Ekspor Siskeudes tidak lengkap: tabel {tables} tidak ada."),
+            params={"tables": ", ".join(t + ".csv" for t in missing)},
             found=", ".join(missing),
         )
     t_rinci = _Table("Ta_RABRinci", tables["Ta_RABRinci"])
@@ -158,7 +160,8 @@ def read_siskeudes(
     if len(desas) > 1:
         raise BudgetReadError(
             "multiple_gampong",
-            f"Ekspor Siskeudes memuat {len(desas)} desa ({', '.join(desas)}); pilih gampong yang dimaksud.",
+            N_("Ekspor Siskeudes memuat {n} desa ({desa}); pilih gampong yang dimaksud."),
+            params={"n": len(desas), "desa": ", ".join(desas)},
             found=", ".join(desas),
         )
     if tahun is not None and str(tahun) in years:
@@ -166,7 +169,8 @@ def read_siskeudes(
     if len(years) > 1:
         raise BudgetReadError(
             "multiple_years",
-            f"Ekspor Siskeudes memuat beberapa tahun ({', '.join(years)}); pilih tahun anggaran.",
+            N_("Ekspor Siskeudes memuat beberapa tahun ({years}); pilih tahun anggaran."),
+            params={"years": ", ".join(years)},
             found=", ".join(years),
         )
     desa = desas[0] if desas else None

@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ckanext.bandaaceh.spreadsheet import N_, SpreadsheetError, Table, extract_tables, read_workbook, tidy_table, to_csv
 from ckanext.bandaaceh.spreadsheet.export import FORMULA_PREFIXES
-from ckanext.bandaaceh.spreadsheet import SpreadsheetError, Table, extract_tables, read_workbook, tidy_table, to_csv
 
 from .config import Entry
 
@@ -135,7 +135,7 @@ def prepare_file(data: bytes, filename: str, entry: Entry, *, max_bytes: int, ma
         # a table has data rows and at least two columns (a lone column is a notes sheet)
         found = [t for t in extract_tables(sheet, filename=book.filename) if t.rows and len(t.columns) > 1]
         if not found and entry.sheets is not None:
-            raise SpreadsheetError("tidak ada tabel data di sheet ini", file=book.filename, sheet=sheet.name)
+            raise SpreadsheetError(N_("tidak ada tabel data di sheet ini"), file=book.filename, sheet=sheet.name)
         for n, table in enumerate(found, start=1):
             suffix = f" (tabel {n})" if len(found) > 1 else ""
             key = f"sheet:{sheet.name}" + (f"#{n}" if n > 1 else "")
@@ -148,7 +148,7 @@ def prepare_file(data: bytes, filename: str, entry: Entry, *, max_bytes: int, ma
                 tables.append(_prepared(key + LONG_SUFFIX, sheet.name, f"{name} (bentuk panjang)",
                                         _describe_long(long, name), f"{entry.name}-{stem}-panjang.csv", long))
     if not tables:
-        raise SpreadsheetError("tidak ada tabel data (baris judul kolom + baris data) di sheet mana pun",
+        raise SpreadsheetError(N_("tidak ada tabel data (baris judul kolom + baris data) di sheet mana pun"),
                                file=book.filename)
     return PreparedFile(format=book.format, filename=book.filename, tables=tables)
 

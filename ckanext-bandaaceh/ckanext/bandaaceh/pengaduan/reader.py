@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from ckanext.bandaaceh.spreadsheet import N_, SpreadsheetError, extract_tables, parse_date, read_workbook, render
+from ckanext.bandaaceh.spreadsheet.errors import location
 
 __all__ = ["ALIASES", "PERIODE_RE", "PERSONAL", "CASE_FIELDS", "STATUSES", "Case", "Column", "Export", "PengaduanError",
            "describe_columns", "read_export"]
@@ -83,6 +84,19 @@ class PengaduanError(ValueError):
         return render(self.template, self.params, translate) if self.params else str(self)
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a value is (file, sheet of a workbook, row, column header); worded when shown."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def message(self, translate: Callable[[str], str] | None = None) -> str:
+        return location(translate, file=self.file, sheet=self.sheet, row=self.row, column=self.column)
+
+
 @dataclass
 class Case:
     tanggal_masuk: dt.date
@@ -118,18 +132,19 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^0-9a-z]+", " ", str(text).lower())).strip()
 
 
-def _status(value: Any, where: str) -> str:
+def _status(value: Any, where: _Place) -> str:
     text = _norm(value or "")
     if not text:
         return "masuk"
     for status, words in _STATUS_WORDS.items():
         if text in words:
             return status
-    raise PengaduanError(f"{where}: status {value!r} tidak dikenal; yang sah: {', '.join(STATUSES)} "
-                         "(atau padanannya, mis. baru, proses, closed)")
+    raise PengaduanError(N_("{where}: status {value} tidak dikenal; yang sah: {choices} (atau padanannya, "
+                            "mis. baru, proses, closed)"),
+                         {"where": where, "value": repr(value), "choices": ", ".join(STATUSES)})
 
 
-def _date(value: Any, where: str) -> dt.date | None:
+def _date(value: Any, where: _Place) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
@@ -138,7 +153,7 @@ def _date(value: Any, where: str) -> dt.date | None:
         return value
     parsed = parse_date(str(value))
     if parsed is None:
-        raise PengaduanError(f"{where}: {value!r} bukan tanggal")
+        raise PengaduanError(N_("{where}: {value} bukan tanggal"), {"where": where, "value": repr(value)})
     return parsed.date() if isinstance(parsed, dt.datetime) else parsed
 
 
@@ -189,10 +204,10 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
     personal = [c for c in columns if c.personal and not c.dropped]
     if personal:
         names = ", ".join(f"'{c.name}' ({c.personal})" for c in personal)
-        raise PengaduanError(
-            f"{filename}: kolom data pribadi {names} tidak boleh diterbitkan. Hapus kolom itu dari berkas, "
+        raise PengaduanError(N_(
+            "{file}: kolom data pribadi {names} tidak boleh diterbitkan. Hapus kolom itu dari berkas, "
             "atau impor dengan pilihan buang data pribadi (--buang-data-pribadi / drop_personal=true, "
-            "atau sebutkan kolomnya di buang_kolom); kolom itu tidak akan disimpan.")
+            "atau sebutkan kolomnya di buang_kolom); kolom itu tidak akan disimpan."), {"file": filename, "names": names})
     found = {c.field: i for i, c in enumerate(columns) if c.field}
     export = Export(filename=filename, shape="case" if "tanggal_masuk" in found else "aggregate",
                     dropped_columns=[c.name for c in columns if c.dropped], columns=columns)
@@ -200,45 +215,45 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
     def cell(row: list[Any], key: str) -> Any:
         return row[found[key]] if key in found and found[key] < len(row) else None
 
-    def column(key: str) -> str:
-        """``kolom <header as in the file>`` of a canonical column."""
-        return f"kolom {table.columns[found[key]].name if key in found else key.replace('_', ' ')}"
-
-    # Where a row is: the file, the sheet of a workbook (a CSV has one), the row in the sheet.
-    place = filename if fmt == "csv" else f"{filename}, sheet '{table.sheet}'"
+    def at(row: int, key: str) -> _Place:
+        """The cell of canonical column ``key`` (named by its header in the file) in ``row``: the
+        file, the sheet of a workbook (a CSV has one), the row in the sheet, the column."""
+        header = table.columns[found[key]].name if key in found else key.replace("_", " ")
+        return _Place(filename, None if fmt == "csv" else table.sheet, row, header)
 
     if export.shape == "aggregate":
         if "jumlah" not in found:
-            raise PengaduanError(f"{filename}: tidak dikenali: perlu kolom tanggal masuk (satu baris per pengaduan) "
-                                 "atau kolom jumlah (rekap); kolom yang ada: "
-                                 + ", ".join(c.name for c in table.columns))
+            raise PengaduanError(N_("{file}: tidak dikenali: perlu kolom tanggal masuk (satu baris per pengaduan) "
+                                    "atau kolom jumlah (rekap); kolom yang ada: {columns}"),
+                                 {"file": filename, "columns": ", ".join(c.name for c in table.columns)})
         for r, row in zip(table.source_rows, table.rows):
-            where = f"{place}, baris {r}"
             count = cell(row, "jumlah")
             if not isinstance(count, (int, Decimal)) or count < 0 or int(count) != count:
-                raise PengaduanError(f"{where}, {column('jumlah')}: jumlah {count!r} "
-                                     "bukan bilangan bulat tidak negatif")
+                raise PengaduanError(N_("{where}: jumlah {value} bukan bilangan bulat tidak negatif"),
+                                     {"where": at(r, "jumlah"), "value": repr(count)})
             export.counts.append({"skpd": str(cell(row, "skpd") or ""), "kategori": str(cell(row, "kategori") or "Lainnya"),
-                                  "status": _status(cell(row, "status"), f"{where}, {column('status')}"),
+                                  "status": _status(cell(row, "status"), at(r, "status")),
                                   "jumlah": int(count)})
         return export
 
     for r, row in zip(table.source_rows, table.rows):
-        where = f"{place}, baris {r}"
-        masuk = _date(cell(row, "tanggal_masuk"), f"{where}, {column('tanggal_masuk')}")
+        masuk = _date(cell(row, "tanggal_masuk"), at(r, "tanggal_masuk"))
         if masuk is None:
-            raise PengaduanError(f"{where}, {column('tanggal_masuk')}: tanggal masuk kosong")
+            raise PengaduanError(N_("{where}: tanggal masuk kosong"), {"where": at(r, "tanggal_masuk")})
         case = Case(tanggal_masuk=masuk,
-                    tanggal_respon=_date(cell(row, "tanggal_respon"), f"{where}, {column('tanggal_respon')}"),
-                    tanggal_selesai=_date(cell(row, "tanggal_selesai"), f"{where}, {column('tanggal_selesai')}"),
-                    status=_status(cell(row, "status"), f"{where}, {column('status')}"),
+                    tanggal_respon=_date(cell(row, "tanggal_respon"), at(r, "tanggal_respon")),
+                    tanggal_selesai=_date(cell(row, "tanggal_selesai"), at(r, "tanggal_selesai")),
+                    status=_status(cell(row, "status"), at(r, "status")),
                     kategori=str(cell(row, "kategori") or "Lainnya").strip(),
                     skpd=str(cell(row, "skpd") or "").strip(),
                     diteruskan_lapor=_norm(cell(row, "diteruskan_lapor") or "") in _TRUE or kanal == "lapor")
-        for label, later in (("respon", case.tanggal_respon), ("selesai", case.tanggal_selesai)):
+        for key, later, template in (
+                ("tanggal_respon", case.tanggal_respon, N_("{where}: tanggal respon {later} sebelum tanggal masuk {masuk}")),
+                ("tanggal_selesai", case.tanggal_selesai,
+                 N_("{where}: tanggal selesai {later} sebelum tanggal masuk {masuk}"))):
             if later is not None and later < masuk:
-                raise PengaduanError(f"{where}, {column('tanggal_' + label)}: tanggal {label} {later.isoformat()} "
-                                     f"sebelum tanggal masuk {masuk.isoformat()}")
+                raise PengaduanError(template, {"where": at(r, key), "later": later.isoformat(),
+                                                "masuk": masuk.isoformat()})
         export.cases.append(case)
     if not export.cases:
         raise PengaduanError(N_("{file}: tidak ada baris pengaduan"), {"file": filename})

@@ -6,12 +6,9 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from ..spreadsheet.errors import N_, render
+from ..spreadsheet.errors import N_, location, render
 
 __all__ = ["MissingReferenceError", "ReferenceError", "read_csv", "read_rows"]
-
-_LINE = N_("baris {row}")
-_FIELD = N_("kolom {column}")
 
 
 class ReferenceError(ValueError):
@@ -30,13 +27,9 @@ class ReferenceError(ValueError):
 
     def message(self, translate: Callable[[str], str] | None = None) -> str:
         """``file, baris N, kolom C: reason``, each part through ``translate`` (none: Indonesian)."""
-        parts = [self.file] if self.file else []
-        if self.line is not None:
-            parts.append(render(_LINE, {"row": self.line}, translate))
-        if self.column is not None:
-            parts.append(render(_FIELD, {"column": self.column}, translate))
+        where = location(translate, file=self.file, row=self.line, column=self.column)
         reason = render(self.template, self.params, translate)
-        return f"{', '.join(parts)}: {reason}" if parts else reason
+        return f"{where}: {reason}" if where else reason
 
     def __str__(self) -> str:
         return self.message()

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 __all__ = ["N_", "SpreadsheetError", "column_letter", "cell_ref", "number", "render", "params_to_json",
-           "params_from_json"]
+           "params_from_json", "location"]
 
 
 def N_(text: str) -> str:
@@ -40,6 +41,21 @@ _SHEET = N_("sheet '{sheet}'")
 _ROW = N_("baris {row}")
 _CELL = N_("sel {cell}")
 _COLUMN = N_("kolom {column}")
+
+
+def location(translate: Callable[[str], str] | None = None, *, file: str | None = None, sheet: str | None = None,
+             row: int | None = None, column: str | None = None) -> str:
+    """``file, sheet 'S', baris 12, kolom Jumlah`` (the parts given), worded through ``translate``.
+    ``column`` is a name or letter as the reader sees it (a header, a field)."""
+    tr = translate or _same
+    parts = [file] if file else []
+    if sheet is not None:
+        parts.append(_fill(tr(_SHEET), {"sheet": sheet}, _SHEET))
+    if row is not None:
+        parts.append(_fill(tr(_ROW), {"row": row}, _ROW))
+    if column is not None:
+        parts.append(_fill(tr(_COLUMN), {"column": column}, _COLUMN))
+    return ", ".join(parts)
 
 
 
@@ -142,10 +158,11 @@ def _rebuild(template, file, sheet, row, column, cell, params=None) -> Spreadshe
 
 
 class _Shown:
-    """A :class:`SpreadsheetError` as a format argument: ``{error}`` is its whole message,
-    ``{error:reason}`` its reason alone, both through the translation function."""
+    """A :class:`SpreadsheetError` (or any value with a ``message(translate)`` method: a place,
+    another error) as a format argument: ``{error}`` is its whole message, ``{error:reason}`` its
+    reason alone, both through the translation function."""
 
-    def __init__(self, error: SpreadsheetError, translate: Callable[[str], str] | None) -> None:
+    def __init__(self, error: Any, translate: Callable[[str], str] | None) -> None:
         self.error, self.translate = error, translate
 
     def __format__(self, spec: str) -> str:
@@ -162,7 +179,7 @@ def render(template: str, params: Mapping[str, object] | None = None,
     (``{error}``: with its location, ``{error:reason}``: the reason alone), so a message built on
     a spreadsheet error reads wholly in one language. No ``translate``: Indonesian."""
     tr = translate or _same
-    shown = {k: _Shown(v, translate) if isinstance(v, SpreadsheetError) else v for k, v in (params or {}).items()}
+    shown = {k: _Shown(v, translate) if callable(getattr(v, "message", None)) else v for k, v in (params or {}).items()}
     return _fill(tr(template), shown, template)
 
 
