@@ -17,6 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, settings
 
 import ckan.plugins.toolkit as tk
@@ -35,6 +36,19 @@ settings.register_profile("bandaaceh", max_examples=25, deadline=5000, derandomi
 settings.register_profile("fuzz-long", max_examples=2000, deadline=5000, derandomize=False, database=None,
                           print_blob=True, suppress_health_check=_FUZZ_QUIET)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bandaaceh"))
+
+
+#: The English catalogue of the extension.
+EN_PO = Path(__file__).parents[1] / "ckanext-bandaaceh/ckanext/bandaaceh/i18n/en/LC_MESSAGES/ckanext-bandaaceh.po"
+
+
+@pytest.fixture(scope="session")
+def english() -> Any:
+    """A translation function over the en catalogue (what ``tk._`` does under ``/en/``), for the
+    pure tests of ``message(translate)``."""
+    with open(EN_PO, "rb") as f:
+        table = {m.id: m.string for m in read_po(f) if m.id and m.string}
+    return lambda text: table.get(text, text)
 
 
 @pytest.fixture

@@ -157,11 +157,13 @@ def test_an_aggregate_export_is_read_as_counts():
                              {"skpd": "Dinas Kesehatan", "kategori": "Kesehatan", "status": "masuk", "jumlah": 3}]
 
 
-def test_bad_rows_are_named_by_file_row_and_column(xlsx_export):
+def test_bad_rows_are_named_by_file_row_and_column(xlsx_export, english):
     rows = [[D(2025, 7, 7), "Jalan", "Entah", D(2025, 7, 8)]]
-    with pytest.raises(PengaduanError, match=r"lpm.xlsx, sheet 'Sheet', baris 4, kolom Status: status 'Entah' tidak dikenal"):
+    with pytest.raises(PengaduanError, match=r"lpm.xlsx, sheet 'Sheet', baris 4, kolom Status: status 'Entah' tidak dikenal") as err:
         read_export(xlsx_export(["Tanggal Laporan", "Kategori", "Status", "Tanggal Tanggapan"], rows, TITLE), "lpm.xlsx",
                     kanal="sms-lpm")
+    # the same place and reason in English through the en catalogue (what /en/ pages show)
+    assert err.value.message(english).startswith("lpm.xlsx, sheet 'Sheet', row 4, column Status: unknown status 'Entah'")
     rows = [[D(2025, 7, 7), "Jalan", "Selesai", D(2025, 7, 1)]]
     with pytest.raises(PengaduanError, match="tanggal respon 2025-07-01 sebelum tanggal masuk 2025-07-07"):
         read_export(xlsx_export(["Tanggal Laporan", "Kategori", "Status", "Tanggal Tanggapan"], rows, TITLE), "lpm.xlsx",

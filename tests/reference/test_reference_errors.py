@@ -1,23 +1,11 @@
 """Reference loader errors: Indonesian, naming file, line and column; English through the catalogue."""
-from pathlib import Path
-
 import pytest
-from babel.messages.pofile import read_po
 
 from ckanext.bandaaceh.apbdes.penduduk import PendudukError, load_penduduk
 from ckanext.bandaaceh.apbdes.reader import read_budget
 from ckanext.bandaaceh.apbdes.errors import BudgetReadError
 from ckanext.bandaaceh.reference.files import ReferenceError, read_rows
 from ckanext.bandaaceh.spreadsheet import SpreadsheetError, params_from_json, params_to_json, render
-
-EN_PO = (Path(__file__).parents[2] / "ckanext-bandaaceh/ckanext/bandaaceh/i18n/en/LC_MESSAGES/ckanext-bandaaceh.po")
-
-
-@pytest.fixture(scope="module")
-def english():
-    with open(EN_PO, "rb") as f:
-        table = {m.id: m.string for m in read_po(f) if m.id and m.string}
-    return lambda text: table.get(text, text)
 
 
 def test_read_rows_names_file_and_line_in_both_languages(tmp_path, english):

@@ -3,15 +3,12 @@ import datetime
 import io
 import pickle
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 
 from ckanext.bandaaceh.spreadsheet import Column, SpreadsheetError, Table, csv_cell, format_value, read_workbook, to_csv
 from ckanext.bandaaceh.spreadsheet.errors import N_
 
-EN_PO = (Path(__file__).parents[2] / "ckanext-bandaaceh/ckanext/bandaaceh/i18n/en/LC_MESSAGES/ckanext-bandaaceh.po")
 
 
 def test_to_csv_formats_values():
@@ -75,14 +72,6 @@ def test_error_template_and_params():
     assert e.message(lambda t: shout.get(t, t)) == "a.xlsx, SHEET APBG, ROW 12, CELL C12: NOT A NUMBER: 1.2.3"
     # a translation that names a placeholder the template lacks falls back to the Indonesian text
     assert e.message(lambda t: "{nope}" if t.startswith("'") else t) == str(e)
-
-
-@pytest.fixture(scope="module")
-def english():
-    with open(EN_PO, "rb") as f:
-        catalog = read_po(f)
-    table = {m.id: m.string for m in catalog if m.id and m.string}
-    return lambda text: table.get(text, text)
 
 
 def test_errors_read_in_english_with_the_en_catalogue(english):
