@@ -76,3 +76,4 @@ def test_a_formula_field_id_is_refused_so_no_dump_header_carries_one(app, skpd_o
     rows = list(csv.reader(io.StringIO(app.get(f"/datastore/dump/{resource['id']}?format=csv", headers=headers)
                                        .get_data(as_text=True), newline="")))
     assert rows == [["_id", "judul"], ["1", "'=1"]]
+
