@@ -80,31 +80,36 @@ def run(n_gampong: int = 90, n_lines: int = 300, folder: Path | None = None, yea
         t0 = time.perf_counter()
         files = generate(target, n_gampong, n_lines, year)
         gen_s = time.perf_counter() - t0
-        per_kind: dict[str, list[float]] = {}
-        t_parse = t_check = t_norm = 0.0
-        leaves = lines = csv_bytes = 0
-        failures = []
-        for path, kind, _, _code in files:
-            a = time.perf_counter()
-            budget = read_budget(path, reference=ref)
-            b = time.perf_counter()
-            problems = validate(budget, ref)
-            c = time.perf_counter()
-            data = to_csv_bytes(budget)
-            d = time.perf_counter()
-            t_parse += b - a
-            t_check += c - b
-            t_norm += d - c
-            per_kind.setdefault(kind, []).append(d - a)
-            leaves += len(budget.leaves)
-            lines += len(budget.lines)
-            csv_bytes += len(data)
-            if has_errors(problems):
-                failures.append((path.name, [p.code for p in problems if p.severity == "error"][:5]))
+        figures = time_pure(files, ref)
+    return {"files": len(files), "generate_s": gen_s, **figures,
+            "inputs": [(p, code) for p, _, _, code in files]}
+
+
+def time_pure(files: list[tuple[Path, str, object, str]], ref) -> dict:
+    """Time parse + check + normalise of generated ``files`` (:func:`generate`) with ``ref``."""
+    per_kind: dict[str, list[float]] = {}
+    t_parse = t_check = t_norm = 0.0
+    leaves = lines = csv_bytes = 0
+    failures = []
+    for path, kind, _, _code in files:
+        a = time.perf_counter()
+        budget = read_budget(path, reference=ref)
+        b = time.perf_counter()
+        problems = validate(budget, ref)
+        c = time.perf_counter()
+        data = to_csv_bytes(budget)
+        d = time.perf_counter()
+        t_parse += b - a
+        t_check += c - b
+        t_norm += d - c
+        per_kind.setdefault(kind, []).append(d - a)
+        leaves += len(budget.leaves)
+        lines += len(budget.lines)
+        csv_bytes += len(data)
+        if has_errors(problems):
+            failures.append((path.name, [p.code for p in problems if p.severity == "error"][:5]))
     total = t_parse + t_check + t_norm
     return {
-        "files": len(files),
-        "generate_s": gen_s,
         "parse_s": t_parse,
         "check_s": t_check,
         "normalise_s": t_norm,
@@ -116,7 +121,6 @@ def run(n_gampong: int = 90, n_lines: int = 300, folder: Path | None = None, yea
         "csv_bytes": csv_bytes,
         "per_kind_ms": {k: 1000 * sum(v) / len(v) for k, v in sorted(per_kind.items())},
         "failures": failures,
-        "inputs": [(p, code) for p, _, _, code in files],
     }
 
 

@@ -467,7 +467,9 @@ def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[st
             package["id"] = tk.get_action("package_create")(
                 dict(context, defer_commit=True, return_id_only=True), create)
         updating = True
-        tk.get_action("package_update")(dict(context), package)
+        # package_update answers with the updated package_show (the DataStore commit and the
+        # full-text indexes below change nothing in it): no second package_show afterwards
+        updated = tk.get_action("package_update")(dict(context, return_id_only=False), package)
         updating = False
         step = "menyimpan tabel DataStore"
         trans.commit()
@@ -487,7 +489,7 @@ def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[st
         conn.close()
     files.discard()
     finish_tables({rid: count for rid, (_, count) in staged.items()})
-    return tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package["id"]})
+    return updated
 
 
 def new_resource_id() -> str:

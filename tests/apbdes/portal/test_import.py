@@ -13,6 +13,7 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories
 
 from ckanext.bandaaceh import apbdes
+from ckanext.bandaaceh.apbdes.portal import transparency as transparency_module
 
 from tests.fuzzing import replace_member
 
@@ -401,6 +402,42 @@ def test_transparency_json_and_csv(app, operator, budget_file):
     html = page.get_data(as_text=True)
     assert "Transparansi APBG" in html and "Kampung Baru" in html and "Sudah terbit" in html
     assert f"/apbdes/{NAME}" in html
+
+
+def test_transparency_kept_in_memory_only_while_the_index_holds_the_same_summaries(app, operator, budget_file,
+                                                                                   monkeypatch):
+    """The overview is answered from memory while Solr holds the summaries it was computed from,
+    and afresh after every publication, deletion or previous-year change."""
+    mf = fixture_module()
+    org, user = operator(KAMPUNG_BARU)
+
+    def publish(seed: int, year: int = 2025) -> Decimal:
+        path = budget_file(KAMPUNG_BARU, "Kampung Baru", "Baiturrahman", seed=seed, year=year)
+        assert run_import(user["name"], path, gampong=org["name"], tahun=year)["published"]
+        return Decimal(mf.random_spec(seed, KAMPUNG_BARU, "Kampung Baru", "Baiturrahman", year, 60).total("5"))
+
+    def row() -> dict:
+        data = transparency_module.transparency(2025)
+        return next(g for k in data["kecamatan"] for g in k["gampong"] if g["kode_wilayah"] == KAMPUNG_BARU)
+
+    first = publish(11)
+    assert Decimal(row()["anggaran"]["total_belanja"]) == first
+    computed = transparency_module.transparency(2025)
+    with monkeypatch.context() as m:  # from memory: the stored summaries are not read again
+        m.setattr(transparency_module, "stored_summaries", lambda tahun: pytest.fail("summaries read again"))
+        kept = transparency_module.transparency(2025)
+        assert kept == computed
+        kept["kecamatan"].clear()  # each call has its own copy
+        assert transparency_module.transparency(2025) == computed
+
+    second = publish(12)  # re-import: same dataset, other amounts
+    assert second != first
+    assert Decimal(row()["anggaran"]["total_belanja"]) == second
+    assert row()["angka"]["belanja_tahun_lalu"] is None
+    before = publish(13, year=2024)  # the previous year is part of the answer too
+    assert Decimal(row()["angka"]["belanja_tahun_lalu"]) == before
+    tk.get_action("package_delete")({"ignore_auth": True, "user": user["name"]}, {"id": NAME})
+    assert row()["status"] == "belum" and row()["anggaran"] is None
 
 
 def test_formula_cells_are_neutralised_in_every_budget_csv_but_exact_in_the_datastore(app, operator, tmp_path):

@@ -58,7 +58,7 @@ def _org_show(id_: str) -> dict[str, Any] | None:
         return tk.get_action("organization_show")(
             {"ignore_auth": True},
             {"id": id_, "include_datasets": False, "include_users": False,
-             "include_groups": False, "include_followers": False})
+             "include_groups": False, "include_followers": False, "include_dataset_count": False})
     except tk.ObjectNotFound:
         return None
 
@@ -128,19 +128,23 @@ def reserved_name_error(name: Any, dataset_type: str | None) -> str | None:
     return None
 
 
+def _budget_row(kode_wilayah: str, tahun: int, tahap: str, periode: str | None) -> Any:
+    extra = model.Package.extras
+    return (model.Session.query(model.Package.id, model.Package.name)
+            .filter(model.Package.type == DATASET_TYPE)
+            .filter(extra["kode_wilayah"].astext == kode_wilayah)
+            .filter(extra["tahun_anggaran"].astext == str(tahun))
+            .filter(extra["tahap"].astext == tahap)
+            .filter(func.coalesce(extra["periode"].astext, "") == (periode or ""))
+            .order_by(case((model.Package.state == "active", 0), else_=1),
+                      model.Package.metadata_modified.desc())
+            .first())
+
+
 def find_budget(kode_wilayah: str, tahun: int, tahap: str, periode: str | None) -> dict[str, Any] | None:
     """The APBG dataset of this gampong, tahun, tahap and periode, whatever its name (any state,
     the active one first), or None."""
-    extra = model.Package.extras
-    row = (model.Session.query(model.Package.id)
-           .filter(model.Package.type == DATASET_TYPE)
-           .filter(extra["kode_wilayah"].astext == kode_wilayah)
-           .filter(extra["tahun_anggaran"].astext == str(tahun))
-           .filter(extra["tahap"].astext == tahap)
-           .filter(func.coalesce(extra["periode"].astext, "") == (periode or ""))
-           .order_by(case((model.Package.state == "active", 0), else_=1),
-                     model.Package.metadata_modified.desc())
-           .first())
+    row = _budget_row(kode_wilayah, tahun, tahap, periode)
     return show_dataset(row.id) if row else None
 
 
@@ -150,9 +154,9 @@ def budget_name(area: reference.Area, tahun: int, tahap: str, periode: str | Non
     The existing budget's name if there is one; else :func:`dataset_name`, or its first free
     ``-2``, ``-3`` ... variant when another dataset took that name before names were reserved.
     """
-    found = find_budget(area.kode, tahun, tahap, periode)
+    found = _budget_row(area.kode, tahun, tahap, periode)  # its name only: no package_show
     if found is not None:
-        return found["name"]
+        return found.name
     base = dataset_name(area, tahun, tahap, periode)
     for candidate in (base, *(f"{base}-{n}" for n in range(2, NAME_VARIANTS + 2))):
         if model.Package.get(candidate) is None:

@@ -338,7 +338,7 @@ def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
         "dataset": None,
         "dry_run": dry_run,
     }
-    name = None
+    name = existing = None
     if budget is not None:
         result.update({"tahun": budget.tahun, "tahap": budget.tahap, "periode": budget.periode,
                        "periode_text": budget.hints.get("periode_text"),
@@ -377,7 +377,7 @@ def import_budget(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
         fields["nomor_peraturan"] = nomor
     if tanggal:
         fields["tanggal_peraturan"] = tanggal
-    dataset, replaced = _publish(context, org, area, budget, name, fields, data, filename, progress, steps)
+    dataset, replaced = _publish(context, org, area, budget, name, existing, fields, data, filename, progress, steps)
     result.update({"published": True, "replaced": replaced, "dataset": dataset})
     progress(N_("Selesai"), steps, steps)
     return result
@@ -434,9 +434,10 @@ def _datastore_fields() -> list[dict[str, Any]]:
 
 
 def _publish(context: dict[str, Any], org: dict[str, Any], area: reference.Area, budget: apbdes.Budget,
-             name: str, fields: dict[str, str], data: bytes, filename: str, progress: Progress,
-             steps: int) -> tuple[dict[str, Any], bool]:
-    existing = show_dataset(name)
+             name: str, existing: dict[str, Any] | None, fields: dict[str, str], data: bytes,
+             filename: str, progress: Progress, steps: int) -> tuple[dict[str, Any], bool]:
+    """Publish ``budget`` as the dataset ``name``: ``existing`` is its ``package_show`` as read by
+    :func:`import_budget` (None: a new dataset)."""
     if existing is not None:
         if existing.get("type") != DATASET_TYPE or existing.get("owner_org") != org["id"]:
             raise tk.ValidationError({"name": [tk._(

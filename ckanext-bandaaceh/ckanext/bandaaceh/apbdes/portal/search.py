@@ -1,19 +1,23 @@
 """What the portal adds to the search index and the facets of APBG (``apbdes``) datasets."""
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import pysolr
+from ckan.lib.search.common import SearchError, make_connection
+from ckan.lib.search.query import solr_literal
 
 from ckanext.bandaaceh.satudata.search import YEAR_FIELD
 
-from .identity import ROLE_FIELD, ROLE_LINES
+from .identity import DATASET_TYPE, ROLE_FIELD, ROLE_LINES
 
 __all__ = ["APBDES_SORTABLE", "ENTRY_KEYS", "LINES_TABLE_KEY", "SUMMARY_FIELD", "SUMMARY_KEYS", "sortable_amount", "dataset_facets",
-           "index_dataset"]
+           "index_dataset", "stored_summaries", "summary_digest", "stored_digests"]
 
 _ = tk._
 
@@ -74,6 +78,14 @@ SUMMARY_KEYS = ("name", "title", "kode_wilayah", *ENTRY_KEYS)
 SUMMARY_FIELD = "extras_apbdes_ringkasan"
 #: Key of the summary naming the resource id of the budget's lines table (if in the DataStore).
 LINES_TABLE_KEY = "lines_resource_id"
+#: Indexed (not stored) string field: :func:`summary_digest` of :data:`SUMMARY_FIELD`. A facet of
+#: it tells which summaries the index holds without reading a stored field of every dataset.
+DIGEST_FIELD = "apbdes_ringkasan_digest"
+
+
+def summary_digest(summary: str) -> str:
+    """The digest of one stored summary (JSON text) kept in :data:`DIGEST_FIELD`."""
+    return hashlib.blake2b(summary.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _index_summary(pkg_dict: dict[str, Any]) -> None:
@@ -86,6 +98,7 @@ def _index_summary(pkg_dict: dict[str, Any]) -> None:
     summary[LINES_TABLE_KEY] = next((r.get("id") for r in validated.get("resources") or []
                                      if r.get(ROLE_FIELD) == ROLE_LINES and r.get("datastore_active")), None)
     pkg_dict[SUMMARY_FIELD] = json.dumps(summary, separators=(",", ":"))
+    pkg_dict[DIGEST_FIELD] = summary_digest(pkg_dict[SUMMARY_FIELD])
 
 
 def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -118,3 +131,59 @@ def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             if key := _sort_key(amount):
                 pkg_dict[f"apbdes_pendapatan_{str(code).lower()}_sort"] = key
     return pkg_dict
+
+
+#: Rows per Solr request of :func:`stored_summaries` (one request for a province's 6,497 gampong).
+SUMMARY_PAGE_ROWS = 10000
+
+
+def _budget_filter(tahun: str) -> list[str]:
+    """Solr filters of the APBG datasets of ``tahun`` of this site."""
+    return [f"+dataset_type:{DATASET_TYPE}", f"+apbdes_tahun:{tahun}",
+            f"+site_id:{solr_literal(tk.config.get('ckan.site_id'))}"]
+
+
+def _published_filter(tahun: int) -> list[str]:
+    """What ``package_search`` with ``ignore_auth`` finds of the APBG of ``tahun``: public and active."""
+    return [*_budget_filter(str(int(tahun))), "+capacity:public", "+state:active"]
+
+
+def _select(**params: Any) -> pysolr.Results:
+    try:
+        return make_connection(decode_dates=False).search(q="*:*", wt="json", **params)
+    except pysolr.SolrError as exc:  # the outage page (outage.py) answers SearchError
+        raise SearchError(f"Solr: {exc}") from exc
+
+
+def stored_summaries(tahun: int) -> list[str] | None:
+    """The :data:`SUMMARY_FIELD` (JSON text) of every active public APBG dataset of ``tahun``, in
+    name order; None when a dataset has none (indexed before the field existed).
+
+    Asked straight from Solr (what ``package_search`` with ``ignore_auth`` and ``fl`` finds:
+    public, active), one request for up to :data:`SUMMARY_PAGE_ROWS` datasets: no CKAN result
+    processing per dataset and no page size limit of ``ckan.search.rows_max``.
+    """
+    out: list[str] = []
+    start = 0
+    while True:
+        res = _select(fq=_published_filter(tahun), fl=SUMMARY_FIELD, sort="name asc", start=start, rows=SUMMARY_PAGE_ROWS)
+        for doc in res.docs:
+            if SUMMARY_FIELD not in doc:
+                return None
+            out.append(doc[SUMMARY_FIELD])
+        start += SUMMARY_PAGE_ROWS
+        if start >= res.hits:
+            return out
+
+
+def stored_digests(tahun: int) -> list[str] | None:
+    """The sorted :func:`summary_digest` of every summary :func:`stored_summaries` would return,
+    from one facet request of no rows (the index, not the stored fields of every dataset); None
+    when a dataset has no digest (indexed before it existed)."""
+    res = _select(fq=_published_filter(tahun), rows=0, facet="true", **{
+        "facet.field": DIGEST_FIELD, "facet.limit": -1, "facet.mincount": 1, "facet.sort": "index"})
+    counts = res.facets.get("facet_fields", {}).get(DIGEST_FIELD) or []
+    out: list[str] = []
+    for term, n in zip(counts[::2], counts[1::2]):
+        out.extend([term] * int(n))
+    return sorted(out) if len(out) == res.hits else None

@@ -6,15 +6,19 @@ never from the files.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
 import io
 import os
-import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import msgspec
 
 from ckanext.bandaaceh import apbdes, reference
 from ckanext.bandaaceh.apbdes import fiscal
@@ -24,7 +28,7 @@ from ckanext.bandaaceh.site import portal_reference
 from ckanext.bandaaceh.spreadsheet import csv_cell
 
 from .identity import DATASET_TYPE, ROLE_FIELD, ROLE_LINES, TAHAP_KEYS, show_dataset, tahap_key
-from .search import ENTRY_KEYS, LINES_TABLE_KEY, SUMMARY_FIELD
+from .search import ENTRY_KEYS, LINES_TABLE_KEY, stored_digests, stored_summaries, summary_digest
 
 __all__ = ["transparency", "transparency_csv", "fiscal_csv", "fiscal_datapackage", "fiscal_csv_name",
            "population"]
@@ -56,31 +60,42 @@ def _dataset_entry(pkg: dict[str, Any], url: Any) -> dict[str, Any]:
     return out
 
 
-def _published(tahun: int) -> list[dict[str, Any]]:
+def _published(tahun: int) -> tuple[bytes | None, list[dict[str, Any]]]:
     """Active public APBG datasets of ``tahun``: their summaries as stored in the search index
-    (``search.SUMMARY_KEYS``), a few ``package_search`` pages of one small field each, whatever the
-    number of gampong. Datasets indexed before that field existed: whole dicts (as before;
-    ``ckan search-index rebuild`` once makes it quick)."""
-    found = _search(tahun, [SUMMARY_FIELD])
-    key = SUMMARY_FIELD.removeprefix("extras_")  # package_search moves extras_* fields to their names
-    if all(key in r for r in found):
-        return [json.loads(r[key]) for r in found]
-    return _search(tahun, None)
+    (``search.SUMMARY_KEYS``), one Solr request of one small field whatever the number of gampong
+    (:func:`search.stored_summaries`), and the :func:`_digest` of those summaries. Datasets
+    indexed before that field existed: no digest and whole dicts (as before; ``ckan search-index
+    rebuild`` once makes it quick)."""
+    found = stored_summaries(tahun)
+    if found is None:
+        return None, _search(tahun)
+    return _digest(sorted(summary_digest(x) for x in found)), [msgspec.json.decode(x) for x in found]
 
 
-def _search(tahun: int, fields: list[str] | None) -> list[dict[str, Any]]:
+def _digest(digests: list[str] | None) -> bytes | None:
+    """One digest of the sorted summary digests of a year (None: not known)."""
+    if digests is None:
+        return None
+    return hashlib.blake2b("\n".join(digests).encode("ascii"), digest_size=20).digest()
+
+
+def _search(tahun: int) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     start, rows = 0, 1000
     while True:
         query: dict[str, Any] = {"fq": f"+dataset_type:{DATASET_TYPE} +apbdes_tahun:{tahun}",
                                  "rows": rows, "start": start, "sort": "name asc"}
-        if fields:
-            query["fl"] = fields
         res = tk.get_action("package_search")({"ignore_auth": True}, query)
         out.extend(res["results"])
         start += rows
         if start >= res["count"]:
             return out
+
+
+#: Overviews kept per process (msgspec JSON), by fingerprint and parameters; see :func:`transparency`.
+MAX_CACHED = 16
+_cached: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None = None,
@@ -89,7 +104,48 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
 
     ``kecamatan``: code or name; ``status``: ``terbit`` or ``belum``; ``tahap``: one of
     ``murni``/``perubahan``/``realisasi`` (only datasets of that stage count).
+
+    The answer is a function of the stored summaries of the APBG datasets of ``tahun`` and
+    ``tahun - 1``, the population file and the configuration. It is kept in memory
+    (:data:`MAX_CACHED` answers per process) under a digest of exactly the summaries it was
+    computed from; each call asks Solr which summaries it holds now (one facet request per year
+    over the indexed :data:`search.DIGEST_FIELD`, no stored field read) and answers from memory
+    only when they are the same. A publication, re-index or deletion changes them, so the next
+    call in every web process computes afresh: an answer is never stale and nothing needs
+    invalidating. Each call returns its own copy.
     """
+    residents = population(tahun)
+    params = (tahun, kecamatan, status, tahap,
+              # the table's content, not its file's time (two writes may share a time stamp)
+              residents and (residents.tahun, residents.sumber, residents.contoh,
+                             frozenset(residents.jumlah.items())),
+              tk.config.get("bandaaceh.config_dir"), tk.config.get("ckan.site_url"))
+    seen = (_digest(stored_digests(tahun)), _digest(stored_digests(tahun - 1)))
+    if None not in seen:
+        with _cache_lock:
+            stored = _cached.get((*seen, *params))
+            if stored is not None:
+                _cached.move_to_end((*seen, *params))
+        if stored is not None:
+            return msgspec.json.decode(stored)
+    (now_digest, now), (before_digest, before) = _published(tahun), _published(tahun - 1)
+    result = _transparency(tahun, now, before, kecamatan=kecamatan, status=status, tahap=tahap,
+                           residents=residents)
+    # kept under the digest of what was read, not of what the facet saw just before (the index
+    # may have changed in between)
+    read = (now_digest, before_digest)
+    if None not in read:
+        encoded = msgspec.json.encode(result)
+        with _cache_lock:
+            _cached[(*read, *params)] = encoded
+            while len(_cached) > MAX_CACHED:
+                _cached.popitem(last=False)
+    return result
+
+
+def _transparency(tahun: int, now: list[dict[str, Any]], before: list[dict[str, Any]], *,
+                  kecamatan: str | None, status: str | None, tahap: str | None,
+                  residents: Penduduk | None) -> dict[str, Any]:
     ref = portal_reference()
     kec_filter = None
     if kecamatan:
@@ -97,10 +153,9 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
         if entry is None:
             raise tk.ValidationError({"kecamatan": [tk._("Kecamatan '{value}' tidak dikenal").format(value=kecamatan)]})
         kec_filter = entry.kode
-    by_area = _by_area(tahun, tahap)
+    by_area = _by_area(now, tahap)
     previous = {kode: _latest(pkgs, BUDGET_VERSIONS) or _latest(pkgs, REALISASI_VERSIONS)
-                for kode, pkgs in _by_area(tahun - 1, tahap).items()}
-    residents = population(tahun)
+                for kode, pkgs in _by_area(before, tahap).items()}
     url = _dataset_url()
     entries = {p["name"]: _dataset_entry(p, url) for pkgs in by_area.values() for p in pkgs}
 
@@ -161,9 +216,9 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
     }
 
 
-def _by_area(tahun: int, tahap: str | None) -> dict[str, list[dict[str, Any]]]:
+def _by_area(published: list[dict[str, Any]], tahap: str | None) -> dict[str, list[dict[str, Any]]]:
     by_area: dict[str, list[dict[str, Any]]] = {}
-    for pkg in _published(tahun):
+    for pkg in published:
         if tahap and pkg.get("tahap") != tahap:
             continue
         by_area.setdefault(pkg.get("kode_wilayah") or "", []).append(pkg)
@@ -202,14 +257,21 @@ class _Values:
     penduduk: int | None = None
 
 
+_VALUE_FIELDS = tuple(f.name for f in dataclasses.fields(_Values))
+
+
 def _figures(rows: list[_Values]) -> dict[str, Any]:
     """Realisation %, change from the previous year and per-resident amounts of one gampong (a
     list of one) or a roll-up. Each ratio is taken only over the gampong that have both of its
     amounts: realisation % over those with a realisation, the change over those published in
     both years, per resident over those with a population figure."""
+    columns = {f: [getattr(r, f) for r in rows] for f in _VALUE_FIELDS}  # read each attribute once
+
     def total(key: str, having: str | None = None) -> Decimal | None:
-        vals = [getattr(r, key) for r in rows if getattr(r, key) is not None
-                and (having is None or getattr(r, having) is not None)]
+        if having is None:
+            vals = [v for v in columns[key] if v is not None]
+        else:
+            vals = [v for v, h in zip(columns[key], columns[having]) if v is not None and h is not None]
         return sum(vals, Decimal(0)) if vals else None
 
     out: dict[str, Any] = {k: _amount(total(k)) for k in ("belanja", "pendapatan", "realisasi_belanja",

@@ -110,7 +110,8 @@ def bandaaceh_apbdes_guard(key: Any, data: dict, errors: dict, context: dict) ->
     try:
         org = tk.get_action("organization_show")(
             {"ignore_auth": True}, {"id": owner, "include_datasets": False, "include_users": False,
-                                    "include_groups": False, "include_followers": False})
+                                    "include_groups": False, "include_followers": False,
+                                    "include_dataset_count": False})
     except tk.ObjectNotFound:
         return  # CKAN's own owner_org validator reports the unknown organisation
     if org.get("jenis") != "gampong":
