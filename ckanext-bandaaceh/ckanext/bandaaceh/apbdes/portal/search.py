@@ -155,18 +155,24 @@ def _select(**params: Any) -> pysolr.Results:
         raise SearchError(f"Solr: {exc}") from exc
 
 
-def stored_summaries(tahun: int) -> list[str] | None:
+def stored_summaries(tahun: int, digests: list[str] | None = None) -> list[str] | None:
     """The :data:`SUMMARY_FIELD` (JSON text) of every active public APBG dataset of ``tahun``, in
-    name order; None when a dataset has none (indexed before the field existed).
+    name order; None when a dataset has none (indexed before the field existed). ``digests``:
+    only the summaries of these :func:`summary_digest` values (those the caller does not hold).
 
     Asked straight from Solr (what ``package_search`` with ``ignore_auth`` and ``fl`` finds:
     public, active), one request for up to :data:`SUMMARY_PAGE_ROWS` datasets: no CKAN result
     processing per dataset and no page size limit of ``ckan.search.rows_max``.
     """
+    fq = _published_filter(tahun)
+    if digests is not None:
+        if not digests:
+            return []
+        fq.append(f"+{DIGEST_FIELD}:(" + " OR ".join(solr_literal(d) for d in digests) + ")")
     out: list[str] = []
     start = 0
     while True:
-        res = _select(fq=_published_filter(tahun), fl=SUMMARY_FIELD, sort="name asc", start=start, rows=SUMMARY_PAGE_ROWS)
+        res = _select(fq=fq, fl=SUMMARY_FIELD, sort="name asc", start=start, rows=SUMMARY_PAGE_ROWS)
         for doc in res.docs:
             if SUMMARY_FIELD not in doc:
                 return None

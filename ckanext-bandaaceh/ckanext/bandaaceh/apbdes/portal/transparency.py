@@ -69,7 +69,51 @@ def _published(tahun: int) -> tuple[bytes | None, list[dict[str, Any]]]:
     found = stored_summaries(tahun)
     if found is None:
         return None, _search(tahun)
-    return _digest(sorted(summary_digest(x) for x in found)), [msgspec.json.decode(x) for x in found]
+    digests = [summary_digest(x) for x in found]
+    decoded = [msgspec.json.decode(x) for x in found]
+    _hold(tahun, dict(zip(digests, decoded)))
+    return _digest(sorted(digests)), decoded
+
+
+#: Decoded summaries held per process, by year and :func:`search.summary_digest` (the
+#: summaries of the latest call for that year): after a publication only the changed ones are
+#: read from Solr again.
+_held: OrderedDict[int, dict[str, dict[str, Any]]] = OrderedDict()
+#: Years whose summaries are held; more digests missing than this many: all are read again.
+MAX_HELD_YEARS = 4
+MAX_MISSING = 500
+
+
+def _summaries(tahun: int, digests: list[str] | None) -> tuple[bytes | None, list[dict[str, Any]]]:
+    """What :func:`_published` returns, reading from Solr only the summaries of ``digests`` (the
+    digests the index holds now, :func:`search.stored_digests`) not held from an earlier call.
+    Each summary read is held under the digest of its own text, so a held summary is exactly
+    the one the index holds under that digest; if the index changed in between (a digest not
+    found), everything is read again."""
+    if digests is None:
+        return _published(tahun)
+    with _cache_lock:
+        held = dict(_held.get(tahun) or {})
+    missing = [d for d in dict.fromkeys(digests) if d not in held]
+    if len(missing) > MAX_MISSING:
+        return _published(tahun)
+    found = stored_summaries(tahun, missing)
+    if found is None:
+        return _published(tahun)
+    held.update((summary_digest(text), msgspec.json.decode(text)) for text in found)
+    if any(d not in held for d in digests):
+        return _published(tahun)
+    _hold(tahun, {d: held[d] for d in digests})
+    # the order of a full read (name order): the answer does not depend on how it was read
+    return _digest(sorted(digests)), sorted((held[d] for d in digests), key=lambda p: p.get("name") or "")
+
+
+def _hold(tahun: int, summaries: dict[str, dict[str, Any]]) -> None:
+    with _cache_lock:
+        _held[tahun] = summaries
+        _held.move_to_end(tahun)
+        while len(_held) > MAX_HELD_YEARS:
+            _held.popitem(last=False)
 
 
 def _digest(digests: list[str] | None) -> bytes | None:
@@ -120,7 +164,8 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
               residents and (residents.tahun, residents.sumber, residents.contoh,
                              frozenset(residents.jumlah.items())),
               tk.config.get("bandaaceh.config_dir"), tk.config.get("ckan.site_url"))
-    seen = (_digest(stored_digests(tahun)), _digest(stored_digests(tahun - 1)))
+    seen_digests = (stored_digests(tahun), stored_digests(tahun - 1))
+    seen = (_digest(seen_digests[0]), _digest(seen_digests[1]))
     if None not in seen:
         with _cache_lock:
             stored = _cached.get((*seen, *params))
@@ -128,7 +173,8 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
                 _cached.move_to_end((*seen, *params))
         if stored is not None:
             return msgspec.json.decode(stored)
-    (now_digest, now), (before_digest, before) = _published(tahun), _published(tahun - 1)
+    (now_digest, now), (before_digest, before) = (_summaries(tahun, seen_digests[0]),
+                                                  _summaries(tahun - 1, seen_digests[1]))
     result = _transparency(tahun, now, before, kecamatan=kecamatan, status=status, tahap=tahap,
                            residents=residents)
     # kept under the digest of what was read, not of what the facet saw just before (the index
@@ -258,6 +304,7 @@ class _Values:
 
 
 _VALUE_FIELDS = tuple(f.name for f in dataclasses.fields(_Values))
+_ZERO = Decimal(0)
 
 
 def _figures(rows: list[_Values]) -> dict[str, Any]:
@@ -265,14 +312,23 @@ def _figures(rows: list[_Values]) -> dict[str, Any]:
     list of one) or a roll-up. Each ratio is taken only over the gampong that have both of its
     amounts: realisation % over those with a realisation, the change over those published in
     both years, per resident over those with a population figure."""
-    columns = {f: [getattr(r, f) for r in rows] for f in _VALUE_FIELDS}  # read each attribute once
+    if len(rows) == 1:  # one gampong (thousands of calls at province size): no lists
+        one = rows[0]
 
-    def total(key: str, having: str | None = None) -> Decimal | None:
-        if having is None:
-            vals = [v for v in columns[key] if v is not None]
-        else:
-            vals = [v for v, h in zip(columns[key], columns[having]) if v is not None and h is not None]
-        return sum(vals, Decimal(0)) if vals else None
+        def total(key: str, having: str | None = None) -> Decimal | None:
+            value = getattr(one, key)
+            if value is None or (having is not None and getattr(one, having) is None):
+                return None
+            return _ZERO + value
+    else:
+        columns = {f: [getattr(r, f) for r in rows] for f in _VALUE_FIELDS}  # read each attribute once
+
+        def total(key: str, having: str | None = None) -> Decimal | None:
+            if having is None:
+                vals = [v for v in columns[key] if v is not None]
+            else:
+                vals = [v for v, h in zip(columns[key], columns[having]) if v is not None and h is not None]
+            return sum(vals, _ZERO) if vals else None
 
     out: dict[str, Any] = {k: _amount(total(k)) for k in ("belanja", "pendapatan", "realisasi_belanja",
                                                              "realisasi_pendapatan")}
