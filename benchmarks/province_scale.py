@@ -280,17 +280,19 @@ def main() -> int:
             n = fill_index(ref, args.year)
             print(f"search entries copied for {n} more gampong in {time.perf_counter() - t0:.1f} s "
                   "(Solr only; not timed)")
-        # two budgets of the first gampong (other line counts: other amounts), published in turn,
-        # so that each publication changes that gampong's summary
+        # budgets of the first gampong, each with other amounts (other line counts), one per
+        # publication: each changes that gampong's summary to one no earlier answer was kept for
         versions = [apbdes_import.generate(Path(tempfile.mkdtemp(prefix="province-bench-one-", dir=tmp.name)), 1,
-                                           args.lines + k, args.year, reference_dir=config_dir / "reference")[0]
-                    for k in (25, 50)]
+                                           args.lines + 25 * k, args.year, reference_dir=config_dir / "reference")[0]
+                    for k in range(1, 4 * args.repeat + 1)]
 
         def republish() -> None:
-            path, _, _, code = versions[republish.count % 2]  # type: ignore[attr-defined]
-            republish.count += 1  # type: ignore[attr-defined]
-            c = apbdes_import.run_ckan_in_app([(path, code)], args.year, keep=True)
-            assert c["datasets"] == 1, c["failures"]
+            before = portal_search.stored_digests(args.year)
+            while portal_search.stored_digests(args.year) == before:  # the same budget as before: the next
+                path, _, _, code = versions[republish.count]  # type: ignore[attr-defined]
+                republish.count += 1  # type: ignore[attr-defined]
+                c = apbdes_import.run_ckan_in_app([(path, code)], args.year, keep=True)
+                assert c["datasets"] == 1, c["failures"]
         republish.count = 0  # type: ignore[attr-defined]
 
         def timed_after(before, fn) -> list[float]:
