@@ -136,8 +136,9 @@ def _search(tahun: int) -> list[dict[str, Any]]:
             return out
 
 
-#: Overviews kept per process (msgspec JSON), by fingerprint and parameters; see :func:`transparency`.
-MAX_CACHED = 16
+#: Overviews kept per process (msgspec JSON), by digest and parameters (see :func:`transparency`),
+#: at most this many bytes together (a province's 6,497 gampong: about 18 MB an answer).
+MAX_CACHED_BYTES = 64 * 1024 * 1024
 _cached: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 _cache_lock = threading.Lock()
 
@@ -151,7 +152,7 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
 
     The answer is a function of the stored summaries of the APBG datasets of ``tahun`` and
     ``tahun - 1``, the population file and the configuration. It is kept in memory
-    (:data:`MAX_CACHED` answers per process) under a digest of exactly the summaries it was
+    (:data:`MAX_CACHED_BYTES` per process) under a digest of exactly the summaries it was
     computed from; each call asks Solr which summaries it holds now (one facet request per year
     over the indexed :data:`search.DIGEST_FIELD`, no stored field read) and answers from memory
     only when they are the same. A publication, re-index or deletion changes them, so the next
@@ -184,7 +185,7 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
         encoded = msgspec.json.encode(result)
         with _cache_lock:
             _cached[(*read, *params)] = encoded
-            while len(_cached) > MAX_CACHED:
+            while len(_cached) > 1 and sum(map(len, _cached.values())) > MAX_CACHED_BYTES:
                 _cached.popitem(last=False)
     return result
 
