@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.bandaaceh.pengaduan.portal.samples import sample_export
+from ckanext.bandaaceh.pengaduan.portal.samples import SKPD, sample_export
 from tests.pengaduan.cases import AUGUST, HEADER, JULY
 
 from .conftest import CHROMIUM, PASSWORD
@@ -47,8 +47,11 @@ def per_month(export: bytes) -> tuple[Counter, Counter]:
 
 @pytest.fixture
 def samples(skpd_org: Any) -> dict[str, tuple[Counter, Counter]]:
-    """The sample year of the three channels, imported as `ckan bandaaceh pengaduan contoh` does."""
+    """The sample year of the three channels, imported as `ckan bandaaceh pengaduan contoh` does
+    (the LAPOR! sample split into the datasets of its six SKPD)."""
     skpd_org(name="diskominfotik", title="Diskominfotik")
+    for i, title in enumerate(SKPD):
+        skpd_org(name=f"skpd-{i}", title=title)
     counted = {}
     for kanal in CHANNELS:
         data = sample_export(kanal, YEAR)
@@ -100,7 +103,8 @@ def test_the_page_shows_a_sample_year_with_its_chart(server: str, browser: Any, 
     # links to each dataset and to LAPOR!
     links = page.locator("#pengaduan-dataset a")
     assert sorted(links.evaluate_all("els => els.map(e => e.getAttribute('href'))")) == sorted(
-        f"/pengaduan/pengaduan-{k}-{YEAR}" for k in CHANNELS)
+        [f"/pengaduan/pengaduan-{k}-{YEAR}" for k in ("suwarga", "sms-lpm")]
+        + [f"/pengaduan/pengaduan-lapor-skpd-{i}-{YEAR}" for i in range(len(SKPD))])
     assert page.locator("a[href='https://www.lapor.go.id']").count() >= 1
     assert errors == []
 

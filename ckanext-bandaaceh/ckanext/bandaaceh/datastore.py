@@ -8,7 +8,9 @@ then keeps ckanext-xloader from re-loading them from their CSV file with guessed
 Hand-uploaded CSV/XLSX files of stewards still go through xloader as on any CKAN site.
 
 Publishing guarantee (:func:`publish`): either the dataset's metadata, its uploaded files, its
-search index entry and its DataStore tables all change, or none of them does.
+search index entry and its DataStore tables all change, or none of them does. :func:`publish_all`
+extends it to several datasets at once (the complaint figures of SP4N-LAPOR!, one dataset per
+SKPD, split from one city-wide export): all of them change, or none.
 
 1. The old files of the resources being replaced are kept aside (hard links, no copy).
 2. Each new table is built aside in the DataStore database, in one transaction that stays open:
@@ -57,14 +59,14 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan import model
+from ckan import logic, model
 from ckan.lib import search
 from ckan.lib.uploader import ResourceUpload, get_resource_uploader
 from ckanext.datastore.backend.postgres import (_create_fulltext_trigger, _get_fields, create_indexes,
                                                 create_table, get_write_engine, identifier)
 
 __all__ = ["LOADER_FIELD", "LOADER_NAME", "Table", "PublishError", "loaded_by_us", "xloader_may_load",
-           "publish", "load_table", "index_table", "finish_tables",
+           "Publication", "publish", "publish_all", "load_table", "index_table", "finish_tables",
            "new_resource_id"]
 
 log = logging.getLogger(__name__)
@@ -428,6 +430,17 @@ class _KeptFiles:
 # ---------------------------------------------------------------- publishing
 
 
+@dataclass
+class Publication:
+    """One dataset of :func:`publish_all`: the ``package_update`` dict (its ``id`` and complete
+    ``resources``), the tables to replace (by resource id) and, for a dataset that does not exist
+    yet, the ``create`` dict."""
+
+    package: dict[str, Any]
+    tables: Mapping[str, Table]
+    create: dict[str, Any] | None = None
+
+
 def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[str, Table], *,
             create: dict[str, Any] | None = None) -> dict[str, Any]:
     """``package_update`` ``package`` and replace the DataStore tables ``tables`` (by resource id),
@@ -441,36 +454,53 @@ def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[st
     :class:`PublishError` (or the ``ValidationError`` of ``package_create``/``package_update``)
     after rolling everything back.
     """
-    resources = package.get("resources") or []
-    missing = set(tables) - {r.get("id") for r in resources}
-    if missing:
-        raise ValueError(f"tables for resources not in the package: {sorted(missing)}")
-    for res in resources:
-        if res.get("id") in tables:
-            res["datastore_active"] = True
-            res[LOADER_FIELD] = LOADER_NAME
-    files = _KeptFiles(r["id"] for r in resources if r.get("upload") is not None and r.get("id"))
+    return publish_all(context, [Publication(package, tables, create)])[0]
+
+
+def publish_all(context: dict[str, Any], publications: Sequence[Publication]) -> list[dict[str, Any]]:
+    """:func:`publish` several datasets, all or nothing across them: one DataStore transaction
+    builds and switches every table, one CKAN transaction holds every update (all but the last
+    ``package_update`` deferred, their search index entries written before the last one commits);
+    a failure anywhere rolls back every dataset, file and table. Returns the saved datasets."""
+    for pub in publications:
+        resources = pub.package.get("resources") or []
+        missing = set(pub.tables) - {r.get("id") for r in resources}
+        if missing:
+            raise ValueError(f"tables for resources not in the package: {sorted(missing)}")
+        for res in resources:
+            if res.get("id") in pub.tables:
+                res["datastore_active"] = True
+                res[LOADER_FIELD] = LOADER_NAME
+    files = _KeptFiles(r["id"] for pub in publications for r in pub.package.get("resources") or []
+                       if r.get("upload") is not None and r.get("id"))
     conn = get_write_engine().connect()
     trans = conn.begin()
-    updating = False
+    touched: list[str] = []  # datasets whose search index entry may have changed
     step = "menyimpan berkas lama"
     try:
         files.keep()
         step = "membangun tabel DataStore"
-        staged = {rid: _stage(conn, table) for rid, table in tables.items()}
+        staged = {rid: _stage(conn, table) for pub in publications for rid, table in pub.tables.items()}
         for rid, (stage, count) in staged.items():
             _switch(conn, stage, rid, count)
-        # package_update commits the CKAN database (after writing the files and the search
-        # index); the DataStore transaction, whose switch is done, commits right after it.
+        # The last package_update commits the CKAN database (after writing the files and the
+        # search index); the DataStore transaction, whose switch is done, commits right after it.
         step = "memperbarui dataset, berkas dan indeks pencarian"
-        if create is not None:  # not committed: CKAN 2.12 keeps a deferred package_create
-            package["id"] = tk.get_action("package_create")(
-                dict(context, defer_commit=True, return_id_only=True), create)
-        updating = True
-        # package_update answers with the updated package_show (the DataStore commit and the
-        # full-text indexes below change nothing in it): no second package_show afterwards
-        updated = tk.get_action("package_update")(dict(context, return_id_only=False), package)
-        updating = False
+        for i, pub in enumerate(publications):
+            if pub.create is not None:  # not committed: CKAN 2.12 keeps a deferred package_create
+                pub.package["id"] = tk.get_action("package_create")(
+                    dict(context, defer_commit=True, return_id_only=True), pub.create)
+            touched.append(pub.package["id"])
+            if i < len(publications) - 1:
+                # deferred (kept, not committed: return_id_only), its index entry written now
+                tk.get_action("package_update")(dict(context, defer_commit=True, return_id_only=True), pub.package)
+                logic.index_update_package_dicts(logic.package_show_default_and_custom_schemas(
+                    dict(context), pub.package["id"]))
+            else:
+                # package_update answers with the updated package_show (the DataStore commit and the
+                # full-text indexes below change nothing in it): no second package_show afterwards
+                last = tk.get_action("package_update")(dict(context, return_id_only=False), pub.package)
+        touched.clear()
         step = "menyimpan tabel DataStore"
         trans.commit()
     except BaseException as exc:
@@ -479,8 +509,8 @@ def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[st
         try:
             files.restore()
         finally:
-            if updating:
-                _reindex(package["id"])
+            for package_id in touched:
+                _reindex(package_id)
         if isinstance(exc, (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound)) or not isinstance(exc, Exception):
             raise
         raise PublishError(f"Penerbitan dibatalkan saat {step}; dataset, berkas dan tabel sebelumnya "
@@ -489,7 +519,8 @@ def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[st
         conn.close()
     files.discard()
     finish_tables({rid: count for rid, (_, count) in staged.items()})
-    return updated
+    return [tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pub.package["id"]})
+            for pub in publications[:-1]] + [last]
 
 
 def new_resource_id() -> str:

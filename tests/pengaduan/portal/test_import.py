@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories
 
+from ckanext.bandaaceh.pengaduan.portal.samples import SKPD
 from tests.pengaduan.cases import AUGUST, JULY
 
 pytestmark = pytest.mark.usefixtures("portal", "clean_datastore")
@@ -83,7 +84,7 @@ def test_summary_action_and_page(app, operator, xlsx):
     assert 'href="/pengaduan/pengaduan-suwarga-2025"' in page
 
 
-def test_cli_import_and_samples(cli, operator, tmp_path, xlsx):
+def test_cli_import_and_samples(cli, operator, skpd_org, tmp_path, xlsx):
     path = tmp_path / "suwarga.xlsx"
     path.write_bytes(xlsx(JULY))
     result = cli.invoke(ckan_cli, ["bandaaceh", "pengaduan", "import", str(path), "--kanal", "suwarga"])
@@ -96,10 +97,16 @@ def test_cli_import_and_samples(cli, operator, tmp_path, xlsx):
                                    "--buang-data-pribadi"])
     assert result.exit_code == 0, result.output
     assert "Diterbitkan: pengaduan-suwarga-2025" in result.output
+    # the LAPOR! sample names six SKPD by their titles: each gets its own dataset
+    orgs = [skpd_org(name=f"skpd-{i}", title=title) for i, title in enumerate(SKPD)]
     result = cli.invoke(ckan_cli, ["bandaaceh", "pengaduan", "contoh", "--tahun", "2024"])
     assert result.exit_code == 0, result.output
-    for kanal in ("lapor", "suwarga", "sms-lpm"):
-        pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": f"pengaduan-{kanal}-2024"})
+    names = [f"pengaduan-lapor-skpd-{i}-2024" for i in range(len(SKPD))] + ["pengaduan-suwarga-2024",
+                                                                          "pengaduan-sms-lpm-2024"]
+    for org, name in zip(orgs, names):
+        assert tk.get_action("package_show")({"ignore_auth": True}, {"id": name})["owner_org"] == org["id"]
+    for name in names:
+        pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": name})
         assert pkg["title"].startswith("[CONTOH]") and "DATA CONTOH" in pkg["notes"]
         assert len(table(pkg["name"], "ringkasan")) == 12
         assert {r["periode"] for r in table(pkg["name"], "skpd")} == {f"2024-{m:02d}" for m in range(1, 13)}

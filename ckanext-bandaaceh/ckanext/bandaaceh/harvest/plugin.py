@@ -553,7 +553,10 @@ class SpreadsheetHarvester(HarvesterBase):
             runner = tk.get_action("organization_show")({"ignore_auth": True}, {"id": standard.pengelola})
         except tk.ObjectNotFound:
             raise ImportProblem(f"{entry.url}: organisasi pengelola {standard.pengelola!r} belum ada") from None
-        if source.get("owner_org") != runner["id"]:
+        own: dict[str, Any] = {}  # a channel whose figures belong to each SKPD: an SKPD's source brings its own rows
+        if standard.milik_skpd and source.get("owner_org") != runner["id"]:
+            own = {"skpd": source.get("owner_org")}
+        elif source.get("owner_org") != runner["id"]:
             raise ImportProblem(f"{entry.url}: kanal {standard.nama} dikelola {runner.get('title') or runner['name']}; "
                                 f"sumber panen {source.get('name')!r} milik organisasi lain tidak boleh menerbitkannya")
         prev = _current_object(obj.harvest_source_id, obj.guid)
@@ -564,7 +567,7 @@ class SpreadsheetHarvester(HarvesterBase):
             body = fh.read()
         result = tk.get_action("pengaduan_import")({"user": self._get_user_name()}, {
             "upload": _upload(body, _filename(fetched.get("filename"), entry)), "kanal": standard.kanal,
-            "buang_kolom": params.get("buang_kolom") or [], "periode": params.get("periode")})
+            "buang_kolom": params.get("buang_kolom") or [], "periode": params.get("periode"), **own})
         latest = tk.get_action("package_show")({"ignore_auth": True}, {"id": result["dataset"][-1]["name"]})
         self._make_current(obj, latest["id"], prev)
         self._save_state(obj, entry, data, fetched, {"bulan": result["bulan"],

@@ -106,6 +106,8 @@ class Case:
     kategori: str = "Lainnya"
     skpd: str = ""
     diteruskan_lapor: bool = False
+    #: where the row's SKPD is (file, sheet, row, column), for messages about the row
+    lokasi: _Place | None = None
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,8 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
             if not isinstance(count, (int, Decimal)) or count < 0 or int(count) != count:
                 raise PengaduanError(N_("{where}: jumlah {value} bukan bilangan bulat tidak negatif"),
                                      {"where": at(r, "jumlah"), "value": repr(count)})
-            export.counts.append({"skpd": str(cell(row, "skpd") or ""), "kategori": str(cell(row, "kategori") or "Lainnya"),
+            export.counts.append({"skpd": str(cell(row, "skpd") or ""),
+                                  "kategori": str(cell(row, "kategori") or "Lainnya"), "lokasi": at(r, "skpd"),
                                   "status": _status(cell(row, "status"), at(r, "status")),
                                   "jumlah": int(count)})
         return export
@@ -246,7 +249,8 @@ def read_export(data: bytes, filename: str, *, kanal: str, drop_personal: bool =
                     status=_status(cell(row, "status"), at(r, "status")),
                     kategori=str(cell(row, "kategori") or "Lainnya").strip(),
                     skpd=str(cell(row, "skpd") or "").strip(),
-                    diteruskan_lapor=_norm(cell(row, "diteruskan_lapor") or "") in _TRUE or kanal == "lapor")
+                    diteruskan_lapor=_norm(cell(row, "diteruskan_lapor") or "") in _TRUE or kanal == "lapor",
+                    lokasi=at(r, "skpd"))
         for key, later, template in (
                 ("tanggal_respon", case.tanggal_respon, N_("{where}: tanggal respon {later} sebelum tanggal masuk {masuk}")),
                 ("tanggal_selesai", case.tanggal_selesai,

@@ -26,6 +26,11 @@ class Standard:
     selesai_hari_kerja: int   # follow-up / closure within this many working days
     sumber: str               # where the standard comes from
     url: str = ""
+    #: the figures belong to the SKPD named in each row (SP4N-LAPOR!): one dataset per SKPD, owned
+    #: by it; ``pengelola`` is then the city's administrator of the channel (imports the city-wide export)
+    milik_skpd: bool = False
+    #: the channel has no standard of its own yet (the SP4N-LAPOR! times are applied meanwhile)
+    sementara: bool = False
 
 
 def load_standards(config_dir: str | os.PathLike[str] | None = None) -> dict[str, Standard]:
@@ -41,7 +46,9 @@ def load_standards(config_dir: str | os.PathLike[str] | None = None) -> dict[str
             out[key] = Standard(kanal=key, nama=str(entry["nama"]), pengelola=str(entry["pengelola"]),
                                 respon_hari_kerja=int(entry["respon_hari_kerja"]),
                                 selesai_hari_kerja=int(entry["selesai_hari_kerja"]),
-                                sumber=str(entry["sumber"]), url=str(entry.get("url") or ""))
+                                sumber=str(entry["sumber"]), url=str(entry.get("url") or ""),
+                                milik_skpd=bool(entry.get("milik_skpd", False)),
+                                sementara=bool(entry.get("sementara", False)))
         except (KeyError, TypeError, ValueError) as exc:
             raise ReferenceError(N_("kanal '{kanal}': isian {field} tidak ada atau tidak valid"), file=path,
                                  params={"kanal": key, "field": str(exc)}) from exc

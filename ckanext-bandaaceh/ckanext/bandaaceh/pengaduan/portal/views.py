@@ -59,11 +59,12 @@ def index() -> Any:
 
 
 def _channels() -> list[Standard]:
-    """The channels the current user may import for (editor/admin of the organisation that
-    runs them; every channel for sysadmins)."""
+    """The channels the current user may import for: those run by an organisation the user is
+    editor/admin of (every channel for sysadmins), and SP4N-LAPOR! (``milik_skpd``) for an
+    editor/admin of any SKPD (its own rows; the importer refuses the rows of another SKPD)."""
     orgs = tk.get_action("organization_list_for_user")(_context(), {"permission": "create_dataset"})
     names = {o["name"] for o in orgs}
-    return [s for s in channel_standards().values() if s.pengelola in names]
+    return [s for s in channel_standards().values() if s.pengelola in names or (s.milik_skpd and names)]
 
 
 def _may_upload() -> Any:
