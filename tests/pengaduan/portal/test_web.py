@@ -103,13 +103,27 @@ def test_a_counts_export_asks_for_its_month(app, operator, xlsx_export):
     assert done.status_code == 302 and exists(NAME)
 
 
-def test_only_editors_of_the_channel_organisation_may_upload(app, operator, skpd_org):
+def test_only_editors_of_the_channel_organisation_may_upload(app, operator, skpd_org, xlsx_export):
     resp = app.get("/pengaduan/unggah", follow_redirects=False)
     assert resp.status_code == 302 and "/user/login" in resp.headers["Location"]
-    stranger = factories.User(password=PASSWORD)
-    skpd_org(name="dinkes", users=[{"name": stranger["name"], "capacity": "admin"}])
-    log_in(app, stranger["name"])
+    log_in(app, factories.User(password=PASSWORD)["name"])  # a member of no SKPD
     assert app.get("/pengaduan/unggah").status_code == 403
+    # an SKPD's admin: SP4N-LAPOR! only (its own figures), not the channels Diskominfotik runs
+    admin = factories.User(password=PASSWORD)
+    skpd_org(name="dinkes", title="Dinas Kesehatan", users=[{"name": admin["name"], "capacity": "admin"}])
+    app.client = app.test_client()  # a new browser: no session of the first user
+    log_in(app, admin["name"])
+    page = html(app.get("/pengaduan/unggah"))
+    select = re.search(r'<select id="field-kanal".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="([^"]+)"', select) == ["lapor"]
+    counts = xlsx_export(["SKPD", "Kategori", "Status", "Jumlah"], [["Dinas Kesehatan", "Kesehatan", "Selesai", 4]])
+    assert "Anda bukan pengelola kanal suwarga" in html(post_export(app, counts, "rekap-juli.xlsx"))
+    token = staged_token(post_export(app, counts, "rekap-juli.xlsx", kanal="lapor"))
+    page = html(app.get(f"/pengaduan/unggah/{token}"))
+    app.post(f"/pengaduan/unggah/{token}", data={"periksa": "1", "periode": "2025-07", "_csrf_token": csrf_token(page)})
+    done = app.post(f"/pengaduan/unggah/{token}", data={"terbitkan": "1", "_csrf_token": csrf_token(page)},
+                    follow_redirects=False)
+    assert done.status_code == 302 and done.headers["Location"].endswith("/pengaduan/pengaduan-lapor-dinkes-2025")
 
 
 def test_forged_posts_are_refused(app, operator, xlsx):

@@ -44,16 +44,18 @@ def _run(user: str, data: bytes, filename: str, params: dict[str, Any]) -> dict[
               help="Leave out personal data columns (otherwise such a file is refused)")
 @click.option("--buang-kolom", "drop_columns", multiple=True,
               help="Leave out this column (repeatable); another personal data column still refuses the file")
+@click.option("--skpd", help="SP4N-LAPOR! only: this SKPD's figures only (every row must name it)")
 @click.option("--dry-run", is_flag=True, help="Only read, check and print the computed figures")
 @click.option("--user", "username", help="Act as this user (default: the site user)")
 def import_(file: str, kanal: str, periode: str | None, drop_personal: bool, drop_columns: tuple[str, ...],
-            dry_run: bool, username: str | None) -> None:
-    """Compute the monthly figures of FILE and publish them in the channel's yearly dataset."""
+            skpd: str | None, dry_run: bool, username: str | None) -> None:
+    """Compute the monthly figures of FILE and publish them in the channel's yearly dataset
+    (SP4N-LAPOR!: each SKPD's yearly dataset; the site user imports the city-wide export)."""
     with open(file, "rb") as fh:
         data = fh.read()
     result = _run(username or site_user_name(), data, os.path.basename(file),
                   {"kanal": kanal, "periode": periode, "drop_personal": drop_personal,
-                   "buang_kolom": list(drop_columns), "dry_run": dry_run})
+                   "buang_kolom": list(drop_columns), "dry_run": dry_run, "skpd": skpd})
     if result["kolom_dibuang"]:
         click.echo(f"Kolom dibuang (tidak dibaca, tidak disimpan): {', '.join(result['kolom_dibuang'])}")
     click.echo(f"{result['jumlah_baris']} baris statistik untuk bulan {', '.join(result['bulan'])}")

@@ -26,13 +26,20 @@ def pengaduan_import(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
     :param buang_kolom: column names to leave out (a list, or text separated by commas): the
         personal columns named here are dropped, any other personal column still refuses the file
     :param dry_run: only check and return the computed rows; nothing is written
+    :param skpd: SP4N-LAPOR! only: import the figures of this SKPD (organisation name or id) only;
+        every row must name it
 
     Returns ``kolom`` (every column: ``name``, the ``field`` it is read as, its ``personal`` data
     kind, ``dropped``), ``kolom_dibuang``, ``bulan``, the computed ``baris`` (per month, SKPD,
     category, status), ``per_skpd`` and ``ringkasan`` rows, and the published ``dataset`` list.
 
-    Only editors/admins of the SKPD that runs the channel (and sysadmins) may import. Importing a
-    month again replaces that month. Case rows are never stored: only the figures computed from them.
+    SUWARGA and SMS LPM: only editors/admins of the SKPD that runs the channel (and sysadmins) may
+    import. SP4N-LAPOR! (``milik_skpd``): one dataset per SKPD, owned by it; an SKPD's
+    editors/admins import the rows naming their SKPD (a row naming another refuses the file), the
+    city's LAPOR! administrator (editors/admins of the ``pengelola``, the walidata, sysadmins) the
+    city-wide export, split per SKPD and published all or nothing (``skpd`` lists the SKPD
+    datasets, ``kota`` tells a city-wide import). Importing a month again replaces that month.
+    Case rows are never stored: only the figures computed from them.
     """
     return import_pengaduan(context, data_dict)
 

@@ -121,10 +121,12 @@ def ringkasan(tahun: int | None = None) -> dict[str, Any]:
         s["sesuai"] += rec["jumlah_sesuai_standar"] or 0
     for rec in _sql_rows("SELECT periode, kanal, skpd, median_hari_respon, jumlah_direspon FROM {table} "
                          "WHERE median_hari_respon IS NOT NULL", tables["skpd"], columns=5):
-        name = rec["skpd"] or "-"
-        point(name, rec["periode"])["median_hari_respon"][rec["kanal"]] = rec["median_hari_respon"]
+        name, median = rec["skpd"] or "-", Decimal(str(rec["median_hari_respon"]))
+        # a JSON number for the chart (datastore_search_sql gives numeric columns as text)
+        point(name, rec["periode"])["median_hari_respon"][rec["kanal"]] = \
+            int(median) if median == median.to_integral_value() else float(median)
         if rec["jumlah_direspon"]:
-            medians[name].append((Decimal(str(rec["median_hari_respon"])), int(rec["jumlah_direspon"])))
+            medians[name].append((median, int(rec["jumlah_direspon"])))
     ranking = sorted(({"skpd": k, "jumlah": v["jumlah"], "persen_sesuai_standar": _share(v["sesuai"], v["direspon"]),
                        "median_hari_respon": _text(weighted_median(medians[k]))}
                       for k, v in skpd.items()),
