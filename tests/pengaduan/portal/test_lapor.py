@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,8 +18,8 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
-from ckan.tests import factories
 from ckan import model
+from ckan.tests import factories
 from ckanext.datastore.backend.postgres import get_read_engine, get_write_engine
 
 from ckanext.bandaaceh import datastore
@@ -116,6 +117,10 @@ def test_an_skpd_imports_its_own_rows_only_then_the_city_wide_export_is_split(sk
     assert {d["name"] for d in data["dataset"]} == {BPBD, DINKES}
     # the summary reads all datasets' tables at once: no query per dataset
     assert statements(lambda: tk.get_action("pengaduan_ringkasan")({}, {"tahun": 2025})) == one
+    # the Rapor SKPD's complaint response per SKPD
+    rapor = {r["skpd"]: r["pengaduan_median_hari_respon"]
+             for r in tk.get_action("satudata_rapor")({}, {"tanggal": "2025-12-31"})["skpd"]}
+    assert (rapor["dinkes"], rapor["bpbd"], rapor["diskominfotik"]) == (Decimal("1.5"), Decimal("5"), None)
     # the city-wide export of July again, without BPBD: July is replaced in BPBD's dataset too
     run(operator["name"], CITY[:2])
     assert tables(BPBD)["ringkasan"] == [] and len(tables(DINKES)["ringkasan"]) == 1
