@@ -203,6 +203,10 @@ class _XlsxExtent:
             beyond = _R_ATTR + rb"(?i:(?:%s)\d|[A-Z]*(?:%s)[\"'])" % (
                 _above_column(self.max_col).encode("ascii"), _above_number(self.max_row).encode("ascii")
             )
+            # a new pattern per chunk: keep none in re2's module cache (128 patterns of up to 8 MiB
+            # of DFA each, which stayed alive while calamine parsed the sheet: +9 MiB at the peak)
+            self._unusual = None
+            re2.purge()
             self._unusual = re2.compile(b"|".join((beyond, _CELL_NO_R, _ROW_NO_R)))
             self._unusual_key = key
         return self._unusual
