@@ -29,6 +29,7 @@ setup(
         "python-calamine>=0.5",
         "charset-normalizer>=3",
         "olefile>=0.46",
+        "google-re2>=1.1",  # the safety scan of xlsx worksheets (a DFA: memory speed)
         "holidays>=0.60",
         "msgspec",  # also a CKAN 2.12 requirement (its DataStore uses it)
     ],

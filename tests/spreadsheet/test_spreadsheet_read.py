@@ -215,3 +215,40 @@ def test_path_read_falls_back_to_checked_bytes_when_the_file_changed(tmp_path):
         with open(path, "ab") as other:
             other.write(b"y")
         assert reader._checked_path((fh, stamp), data) is None  # changed since it was opened
+
+
+@pytest.mark.parametrize("column, expected", [
+    # amounts with cents, some whole: whole ones become int, the rest stay the very floats
+    ((49543508.71, 1200.0, 0.5, -3.0), [49543508.71, 1200, 0.5, -3]),
+    # beyond 2**53 a whole float stays a float (it is not an exact integer)
+    ((2.0**60, 12.25, 7.0), [2.0**60, 12.25, 7]),
+    # nan and inf: the fast path must not apply; the cell-by-cell rule decides
+    ((float("nan"), 1.5, 2.0), None),
+    ((float("inf"), 1.5, 2.0), None),
+])
+def test_float_column_fast_path_matches_cell_by_cell(column, expected):
+    from ckanext.bandaaceh.spreadsheet import reader
+
+    got = reader._ColumnCleaner().clean(column)
+    reference = reader._clean_cells(column)
+    assert list(map(repr, got)) == list(map(repr, reference))  # same values and classes (nan included)
+    assert [type(v) for v in got] == [type(v) for v in reference]
+    if expected is not None:
+        assert got == expected and [type(v) for v in got] == [type(v) for v in expected]
+        assert got[0] is column[0] or type(got[0]) is int  # floats kept as they are, not rebuilt
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # rectangular (calamine's rows): empty trailing columns and rows go column-wise
+    ([[1, None, None], ["a", 0, None], [None, None, None]], [[1, None], ["a", 0]]),
+    # falsy values (0, False) are values: the last column stays
+    ([[None, 0], [None, False]], [[None, 0], [None, False]]),
+    # ragged (a hand-made grid): the row-by-row rule pads and trims
+    ([[1], ["a", None, 2, None], [None, None]], [[1, None, None], ["a", None, 2]]),
+    ([[1], [None, None], ["a", None, 2, None]], [[1, None, None], [None, None, None], ["a", None, 2]]),
+    ([[None, None]], []),
+])
+def test_trim_rectangular_and_ragged(rows, expected):
+    from ckanext.bandaaceh.spreadsheet import reader
+
+    assert reader._trim([list(r) for r in rows]) == expected

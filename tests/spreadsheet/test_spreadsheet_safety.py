@@ -183,7 +183,65 @@ def test_cells_without_reference_in_later_chunk_use_row_widths():
     extent = safety._XlsxExtent()
     extent.feed(_sheet_xml(['<row r="1"><c r="A1"><v>1</v></c></row>']))
     extent.feed(_sheet_xml(['<row r="2">' + "<c><v>1</v></c>" * 500 + "</row>"]))
-    assert extent.cell_tags > extent.col_refs
+    assert extent.implied_cells and extent.exact_chunks == 2
+    assert extent.cells(500) == 2 * (1 + 500)  # a cell after column A takes column B, and so on
+
+
+@pytest.mark.parametrize("tag", ["<c>", "<c/>", '<c t="n"/>', '<c t="n">', '<c a="x"rr="B2">', '<c R="B2">',
+                                 '<x:c t="n">', '<c x:r="B2">', "<c foo>", '<c foo="a>b">'])
+def test_every_cell_without_reference_is_seen_in_a_later_chunk(tag):
+    """calamine places such a cell after the one before (an upper-case R or a prefixed x:r is no reference)."""
+    extent = safety._XlsxExtent()
+    extent.feed(_sheet_xml([f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>' for i in range(1, 50)]))
+    extent.feed(_sheet_xml([f'<row r="50"><c r="A50"><v>1</v></c>{tag}<v>2</v></c></row>']))
+    assert extent.implied_cells and extent.exact_chunks == 2
+
+
+@pytest.mark.parametrize("tags", ['<c r="B50">', '<c t="s" r="B50">', '<c t="n"r="B50">', "<c\tr = 'B50'>",
+                                  '<c foo="a>b" r="B50">', '<col min="1"/><cols><cfRule type="x">'])
+def test_cells_with_references_keep_the_fast_path(tags):
+    """The honest spellings (and <col>, <cols>, <cfRule>) are no implied positions: no exact pass."""
+    extent = safety._XlsxExtent()
+    extent.feed(_sheet_xml([f'<row r="{i}"><c r="A{i}"><v>1</v></c><c r="B{i}"><v>1</v></c></row>' for i in range(1, 50)]))
+    extent.feed(_sheet_xml([f'<row r="50"><c r="A50"><v>1</v></c>{tags}<v>2</v></c></row>']))
+    assert not extent.implied_cells and extent.exact_chunks == 1
+    assert extent.cells(0) == 50 * 2
+
+
+def test_rows_without_reference_follow_the_last_numbered_row():
+    extent = safety._XlsxExtent()
+    extent.feed(_sheet_xml(['<row r="1000"><c r="A1000"><v>1</v></c></row>' + "<row><c r='A1'><v>1</v></c></row>" * 300]))
+    assert extent.implied_rows and extent.cells(0) >= 1300
+
+
+@pytest.mark.parametrize("cells", ['<c t="n"r="XFD1048576"><v>2</v></c>',
+                                   '<c r="XFD1048576"><v>2</v></c><c r="A000000000001"><v>3</v></c>'])
+def test_reference_spellings_calamine_reads_are_refused(cells):
+    """calamine reads 't="n"r=...' (no space) and '000000000001' (as 1, not as the largest number);
+    unchecked, it aborts on these files."""
+    xml = (f'<worksheet {SHEET_NS}><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+           f'{cells}</row></sheetData></worksheet>')
+    with pytest.raises(SpreadsheetError, match="lebih dari 5.000.000 sel"):  # the check alone: calamine never runs
+        safety.check_container(_minimal_xlsx(xml), "xlsx", "ejaan.xlsx", max_cells=5_000_000)
+
+
+def test_fake_references_in_text_do_not_hide_implied_cells():
+    """' r="..."' inside a text value is no reference: the cells after it still take implied columns."""
+    fake = ' r="A1"' * 2000
+    extent = safety._XlsxExtent()
+    extent.feed(_sheet_xml([f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>' for i in range(1, 50)]))
+    extent.feed(_sheet_xml([f'<row r="50"><c r="A50" t="inlineStr"><is><t>{fake}</t></is></c>'
+                            + "<c><v>1</v></c>" * 2000 + "</row>"]))
+    assert extent.implied_cells
+
+
+def test_a_tag_longer_than_a_chunk_is_not_cut():
+    """A reference after a long attribute at a chunk's end is still measured (the tag is never cut)."""
+    filler = "x" * (safety._FIRST_CHUNK + 10)
+    xml = (f'<worksheet {SHEET_NS}><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+           f'<c t="n" foo="{filler}" r="XFD1048576"><v>2</v></c></row></sheetData></worksheet>')
+    with pytest.raises(SpreadsheetError, match="lebih dari 5.000.000 sel"):
+        safety.check_container(_minimal_xlsx(xml), "xlsx", "panjang.xlsx", max_cells=5_000_000)
 
 
 def test_worksheet_outside_the_usual_folder_is_measured(fixture_path):

@@ -16,7 +16,7 @@ numbers, footnote marks) and tidy (the long form of a statistics table:
 where known), in Bahasa Indonesia; its reason is a msgid marked with ``N_`` (``template`` and
 ``params``), so the CKAN side can show it in English with ``exc.message(tk._)``.
 
-Runtime dependencies: python-calamine, charset-normalizer, olefile.
+Runtime dependencies: python-calamine, charset-normalizer, olefile, google-re2.
 """
 from .dates import parse_date
 from .detect import detect_format

@@ -11,6 +11,7 @@ import io
 import pickle
 import sys
 from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from typing import NamedTuple
 
 __all__ = ["RawSheet", "RawReadError", "read_raw"]
@@ -51,15 +52,27 @@ def _rows_from_a1(cal: object, sheet: str) -> Iterator[list]:
     """The rows of a calamine sheet from cell A1, one at a time, as ``to_python(skip_empty_area=False)``
     gives them: ``iter_rows`` (python-calamine 0.9) starts at row 1 but leaves out the empty
     columns left of the data, which are put back. calamine's copy of the sheet is freed
-    when the iterator is exhausted or dropped."""
+    when the iterator is exhausted or dropped. Rows are taken in batches (a Python generator
+    step per batch, not per row)."""
+    return chain.from_iterable(_row_batches(cal, sheet))
+
+
+_BATCH = 4096
+
+
+def _row_batches(cal: object, sheet: str) -> Iterator[list]:
     start = cal.start or (0, 0)  # type: ignore[attr-defined]
     width = start[1] + cal.width  # type: ignore[attr-defined]
     try:
+        rows = cal.iter_rows()  # type: ignore[attr-defined]
         lead: list | None = None
-        for row in cal.iter_rows():  # type: ignore[attr-defined]
+        while True:
+            batch = list(islice(rows, _BATCH))
+            if not batch:
+                return
             if lead is None:
-                lead = [""] * (width - len(row)) if len(row) < width else []
-            yield lead + row if lead else row
+                lead = [""] * (width - len(batch[0])) if len(batch[0]) < width else []
+            yield [lead + row for row in batch] if lead else batch
     except GeneratorExit:
         raise
     except BaseException as exc:

@@ -6,10 +6,10 @@ import gc
 import io
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import compress, islice
 from operator import itemgetter
 
 from . import _rawread
@@ -105,6 +105,19 @@ def _clean_cells(values: Iterable[object]) -> list[object]:
     ]
 
 
+def _clean_floats(column: Sequence[float], integral: list[bool]) -> list[object]:
+    """:func:`_clean_cells` of a column of floats, given which are integral: the non-integral ones
+    (most of a column of amounts with cents) stay as they are, without a Python step each."""
+    if any(map(math.isnan, column)) or any(map(math.isinf, column)):
+        return _clean_cells(column)
+    out = list(column)
+    for i in compress(range(len(out)), integral):
+        v = out[i]
+        if -_INT_LIMIT < v < _INT_LIMIT:
+            out[i] = int(v)
+    return out
+
+
 def _clean_row(row: list[object]) -> list[object]:
     """Normalize one row of calamine values (see :class:`Sheet`)."""
     return _clean_cells(row)
@@ -129,7 +142,7 @@ class _ColumnCleaner:
         self.shared: dict[type, dict[object, object] | None] = {}
         self.seen = 0
 
-    def clean(self, column: list[object]) -> list[object]:
+    def clean(self, column: Sequence[object]) -> list[object]:
         classes = set(map(type, column))
         self.seen += len(column)
         if len(classes) != 1:
@@ -138,8 +151,9 @@ class _ColumnCleaner:
         if cls is str:
             values: Iterable[object] = map(str.strip, column)  # the same object when there is nothing to strip
         elif cls is float:
-            if not (all(map(float.is_integer, column)) and -_INT_LIMIT < min(column) and max(column) < _INT_LIMIT):
-                return _clean_cells(column)
+            integral = list(map(float.is_integer, column))  # False for nan and inf too
+            if not all(integral) or not (-_INT_LIMIT < min(column) and max(column) < _INT_LIMIT):
+                return _clean_floats(column, integral)
             values, cls = map(int, column), int
         elif cls in _SHARED:
             values = column
@@ -176,7 +190,7 @@ def _clean_grid(raw_rows: Iterable[list[object]]) -> list[list[object]]:
             chunk = [row + [""] * (width - len(row)) for row in chunk]
         while len(cleaners) < width:
             cleaners.append(_ColumnCleaner())
-        columns = [cleaners[c].clean(list(map(itemgetter(c), chunk))) for c in range(width)]
+        columns = list(map(_ColumnCleaner.clean, cleaners, zip(*chunk)))  # zip stops at the chunk's width
         del chunk
         rows.extend(map(list, zip(*columns)))
     return rows
@@ -187,6 +201,15 @@ def _trim(rows: list[list[object]]) -> list[list[object]]:
     out = rows
     while out and not any(v is not None for v in out[-1]):
         out.pop()
+    lengths = set(map(len, out))
+    if len(lengths) == 1:  # rectangular already (calamine's rows): trim empty columns column-wise
+        width = total = lengths.pop()
+        while width and list(map(itemgetter(width - 1), out)).count(None) == len(out):
+            width -= 1
+        if width < total:
+            for row in out:
+                del row[width:]
+        return out
     width = 0
     for row in out:
         for i in range(len(row) - 1, width - 1, -1):

@@ -17,9 +17,13 @@ exception). So, for zip-based formats (xlsx, ods) we:
   with an "unknown entity" error rather than expand, see the tests; refusing
   early makes that explicit and independent of the parser version);
 * measure the rectangle each xlsx worksheet spans (from the ``r="C12"``
-  references, or from element counts where references are missing) and each
-  ODS table spans when it uses repeated cells/rows, and refuse the file when
-  the total exceeds ``max_cells``.
+  references in every spelling quick-xml reads, or from element counts where
+  references are missing) and each ODS table spans when it uses repeated
+  cells/rows, and refuse the file when the total exceeds ``max_cells``. Each
+  chunk of a worksheet is searched once with RE2 (google-re2, a DFA that runs at
+  memory speed, where Python's backtracking ``re`` took most of the check's time)
+  for anything outside the rectangle known so far; only such chunks are measured
+  reference by reference. Chunks never cut a tag.
 
 calamine also reserves memory from numbers it reads before any cell: the
 ``count``/``uniqueCount`` of an xlsx shared-string table (bounded here by
@@ -41,6 +45,8 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
+
+import re2
 
 from .errors import N_, SpreadsheetError, number
 
@@ -64,15 +70,31 @@ _CHUNK = 2 << 20
 _MAX_TAG = 4 * _CHUNK
 _FIRST_CHUNK = 256 << 10  # measured exactly (every reference); later chunks take the fast path
 
-# Whitespace to ' ', single quotes to double quotes and letters to upper case,
-# so one pattern fits every spelling of a reference attribute.
-_NORMALIZE = bytes.maketrans(
-    b"\t\r\n'abcdefghijklmnopqrstuvwxyz", b'   "ABCDEFGHIJKLMNOPQRSTUVWXYZ'
-)
-_REF_ROW = re.compile(rb' R="[A-Z]*(\d+)"')
-_REF_COL = re.compile(rb' R="([A-Z]+)')
-_REF_ROW_LOOSE = re.compile(rb' R *= *"[A-Z]*(\d+)"')
-_REF_COL_LOOSE = re.compile(rb' R *= *"([A-Z]+)')
+# A reference attribute as quick-xml reads it: 'r' after whitespace or a quote ('t="n"r="A1"' is
+# read too), any spacing around '=', either quote. Matched in any case (calamine reads only 'r',
+# and letters in either case), so every spelling counts.
+_R_ATTR = rb"""[\s"'][rR]\s*=\s*["']"""
+_REF_ROW = re.compile(_R_ATTR + rb"""[A-Za-z]*(\d+)["']""")
+_REF_COL = re.compile(_R_ATTR + rb"([A-Za-z]+)")
+# A <c> or <row> start tag (any case, any namespace prefix) none of whose attributes is named 'r'
+# (calamine then places it after the one before); self-closing ones too ('<c/>' takes a column).
+# Attributes are separated by whitespace, or by nothing after a quoted value (quick-xml reads
+# 't="n"r="A1"'); one without a value is matched too.
+_NOT_R = rb"(?:[^\s=/>r][^\s=/>]*|r[^\s=/>]+)"
+_VALUE = rb"""\s*=\s*(?:"[^"]*"|'[^']*')"""
+_NO_R_TAG = (rb"<(?:[A-Za-z0-9_.-]+:)?(?:%s)(?:\s+" + _NOT_R + rb"(?:" + _VALUE + rb"(?:\s*" + _NOT_R + _VALUE
+             + rb")*)?)*\s*/?>")
+_CELL_NO_R = _NO_R_TAG % rb"[cC]"
+_ROW_NO_R = _NO_R_TAG % rb"[rR][oO][wW]"
+_CELL_NO_R_RE = re.compile(_CELL_NO_R)
+_ROW_NO_R_RE = re.compile(_ROW_NO_R)
+_ROW_START = rb"<(?:[A-Za-z0-9_.-]+:)?[rR][oO][wW][\s/>]"
+_ROW_START_RE = re.compile(_ROW_START)
+_CELL_START_RE = re.compile(rb"<(?:[A-Za-z0-9_.-]+:)?[cC][\s/>]")
+#: The last row tag's number (rows come in order in honest files).
+_LAST_ROW = re.compile(rb"""<(?:[A-Za-z0-9_.-]+:)?row(?=\s)[^<>]*?[\s"']r\s*=\s*["'](\d+)["']""")
+#: More digits or letters than this in a reference is beyond any sheet (calamine wraps them around).
+_MAX_DIGITS = 12
 # UTF-16/UTF-32 byte-order marks, or '<' as a 16/32-bit character
 _WIDE_XML = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00\xfe\xff", b"\x00\x00\x00<")
 _DTD = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
@@ -129,81 +151,90 @@ def _above_column(n: int) -> str:
     return "|".join(alts)
 
 
-_ROW_TAG = re.compile(rb'<ROW\b[^>]*? R="(\d+)"')
+def _token_max(tokens: list[bytes], strip: bytes) -> int:
+    """The largest of reference parts (digits, or upper-case letters) as a number of the alphabet
+    (``strip``: leading zeros, which calamine reads as nothing); a part longer than _MAX_DIGITS
+    counts as 10**_MAX_DIGITS, beyond any sheet."""
+    if not tokens:
+        return 0
+    if strip:
+        tokens = [t.lstrip(strip) for t in tokens]
+    top = _max_numeric(tokens) or b""
+    if len(top) > _MAX_DIGITS:
+        return 10**_MAX_DIGITS
+    return int(top or 0) if strip else _col_number(top)
 
 
 class _XlsxExtent:
     """Tracks the rectangle an xlsx worksheet's cells span, chunk by chunk.
 
-    The first chunk is measured exactly (every reference). A later chunk takes the
-    number of its last <row> tag and then looks only for references beyond the
-    rectangle known so far, which honest files (rows in order, cells within their
-    row) never have; a chunk with such a reference is measured exactly.
+    Each chunk is first searched once (RE2, a DFA at memory speed) for anything the rectangle
+    known so far would not cover: a reference beyond it (after taking the number of the
+    chunk's last <row> tag, since honest files have rows in order and cells within their row),
+    or a <c>/<row> tag without a reference (a position calamine implies). Honest chunks have
+    neither; a chunk that has one is measured exactly (every reference, and whether positions are
+    implied). The first chunk of a part always is (nothing is known yet).
     """
 
     def __init__(self) -> None:
         self.max_row = 0
         self.max_col = 0
-        self.col_refs = 0  # a lower bound of the cells that carry a reference
-        self.cell_tags = 0
-        self.row_tags = 0
+        self.implied_cells = False  # some <c> has no reference: its column follows the one before
+        self.implied_rows = False  # some <row> has no reference: its number follows the one before
+        self.row_tags = 0  # <row> tags of the chunks measured exactly (an upper bound of implied rows)
         self.exact_chunks = 0
-        self._beyond: re.Pattern[bytes] | None = None
-        self._beyond_key: tuple[int, int] | None = None
+        self._unusual: object = None
+        self._unusual_key: tuple[int, int] | None = None
 
-    def _exact(self, text: bytes, loose: bool) -> None:
+    def _exact(self, chunk: bytes) -> None:
         self.exact_chunks += 1
-        rows = (_REF_ROW_LOOSE if loose else _REF_ROW).findall(text)
-        cols = (_REF_COL_LOOSE if loose else _REF_COL).findall(text)
-        top = _max_numeric(rows)
-        if top is not None:
-            self.max_row = max(self.max_row, int(top))
-        top = _max_numeric(cols)
-        if top is not None:
-            self.max_col = max(self.max_col, _col_number(top))
-        self.col_refs += len(cols)
+        self.max_row = max(self.max_row, _token_max(_REF_ROW.findall(chunk), b"0"))
+        self.max_col = max(self.max_col, _token_max(list(map(bytes.upper, _REF_COL.findall(chunk))), b""))
+        if not self.implied_cells and _CELL_NO_R_RE.search(chunk):
+            self.implied_cells = True
+        if _ROW_NO_R_RE.search(chunk):
+            self.implied_rows = True
+        if self.implied_rows:
+            self.row_tags += len(_ROW_START_RE.findall(chunk))
 
-    def _beyond_pattern(self) -> re.Pattern[bytes]:
+    def _unusual_pattern(self):
         key = (self.max_row, self.max_col)
-        if self._beyond is None or self._beyond_key != key:
-            # every number above max_row has at least as many digits: the lookahead fails most
-            # references at once, without trying each alternative
-            pattern = ' R="(?:(?:%s)\\d|[A-Z]*(?=\\d{%d})(?:%s)")' % (
-                _above_column(self.max_col), len(str(self.max_row)), _above_number(self.max_row)
+        if self._unusual is None or self._unusual_key != key:
+            beyond = _R_ATTR + rb"(?i:(?:%s)\d|[A-Z]*(?:%s)[\"'])" % (
+                _above_column(self.max_col).encode("ascii"), _above_number(self.max_row).encode("ascii")
             )
-            self._beyond = re.compile(pattern.encode("ascii"))
-            self._beyond_key = key
-        return self._beyond
+            # a new pattern per chunk: keep none in re2's module cache (128 patterns of up to 8 MiB
+            # of DFA each, which stayed alive while calamine parsed the sheet: +9 MiB at the peak)
+            self._unusual = None
+            re2.purge()
+            self._unusual = re2.compile(b"|".join((beyond, _CELL_NO_R, _ROW_NO_R)))
+            self._unusual_key = key
+        return self._unusual
 
     def feed(self, chunk: bytes) -> None:
-        text = chunk.translate(_NORMALIZE)
-        prefixed = b":" in text  # 'x:c', 'x:row' (namespace prefixes); a memchr scan, cheaper than two counts
-        cells = text.count(b"<C ") + text.count(b"<C>") + (text.count(b":C ") if prefixed else 0)
-        row_tags = text.count(b"<ROW") + (text.count(b":ROW") if prefixed else 0)
-        self.cell_tags += cells  # '<c/>' stores nothing, so it cannot widen the range
-        self.row_tags += row_tags
-        loose = b" R =" in text or b" R= " in text
-        if loose or not self.max_col or not self.max_row:
-            self._exact(text, loose)
-            return
-        # rows come in order in honest files: the chunk's last <row> has its highest number
-        last = text.rfind(b"<ROW")
-        if last != -1:
-            m = _ROW_TAG.match(text, last)
-            if m:
-                self.max_row = max(self.max_row, int(m.group(1)))
-        if self._beyond_pattern().search(text):
-            self._exact(text, loose)
-            return
-        # every ' R="' is a row's or a cell's reference; rows have at most one
-        self.col_refs += max(text.count(b' R="') - row_tags, 0)
+        """Measure one chunk; chunks must not cut a tag (see :func:`_check_zip`)."""
+        if self.max_row:
+            last = chunk.rfind(b"<row")
+            if last == -1:  # a namespace prefix ('<x:row')
+                colon = chunk.rfind(b":row")
+                last = chunk.rfind(b"<", 0, colon) if colon != -1 else -1
+            if last != -1:
+                m = _LAST_ROW.match(chunk, last)
+                if m and len(m.group(1)) <= _MAX_DIGITS:
+                    self.max_row = max(self.max_row, int(m.group(1)))
+        if self._unusual_pattern().search(chunk) is not None:
+            self._exact(chunk)
 
     def cells(self, widest_row: int) -> int:
-        rows = max(self.max_row, self.row_tags)
-        cols = self.max_col
-        if self.cell_tags > self.col_refs:  # some cells give no reference: positions are implied
-            cols = max(cols, widest_row)
+        """The rectangle's size; ``widest_row`` (most <c> tags in one <row>) counts where positions are implied."""
+        rows = self.max_row + (self.row_tags if self.implied_rows else 0)
+        cols = self.max_col + (widest_row if self.implied_cells else 0)
         return rows * cols
+
+
+def _long_tag(member: str, name: str) -> SpreadsheetError:
+    return SpreadsheetError(N_("anggota zip '{member}' memuat tag XML atau teks yang lebih panjang dari {limit} byte"),
+                            file=name, params={"member": member, "limit": number(_MAX_TAG)})
 
 
 def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
@@ -218,9 +249,7 @@ def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterat
             cut = chunk.rfind(b"<")
             if cut <= 0:  # one tag (or text) spans the whole chunk
                 if len(chunk) > _MAX_TAG:
-                    raise SpreadsheetError(N_("anggota zip '{member}' memuat tag XML atau teks yang lebih panjang "
-                                              "dari {limit} byte"), file=name,
-                                           params={"member": info.filename, "limit": number(_MAX_TAG)})
+                    raise _long_tag(info.filename, name)
                 carry = chunk
                 continue
             yield chunk[:cut]
@@ -230,12 +259,12 @@ def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterat
 
 
 def _widest_row(chunks: Iterable[bytes]) -> int:
-    """Most cells in one <row> (used only when some cells lack an r="..." reference)."""
+    """Most <c> tags in one <row> (used only when some cells lack an r="..." reference)."""
     widest = current = 0
     for chunk in chunks:
-        segments = re.split(rb"<(?:\w+:)?ROW[ >/]", chunk.translate(_NORMALIZE))
+        segments = _ROW_START_RE.split(chunk)
         for i, seg in enumerate(segments):
-            n = seg.count(b"<C ") + seg.count(b"<C>") + seg.count(b"<C/") + seg.count(b":C ")
+            n = len(_CELL_START_RE.findall(seg))
             current = current + n if i == 0 else n  # the first segment continues the open row
             widest = max(widest, current)
     return widest
@@ -417,7 +446,14 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                             # binary part (image, vbaProject.bin ...): inflate for the CRC, nothing to scan
                             extent = None
                     cut = chunk.rfind(b"<")
-                    if cut <= 0 or len(chunk) - cut > 4096:
+                    if extent is not None:
+                        # XML measured for its extent: never cut a tag, or a reference in it could be missed
+                        if cut <= 0:
+                            if len(chunk) > _MAX_TAG:
+                                raise _long_tag(member, name)
+                            carry = chunk
+                            continue
+                    elif cut <= 0 or len(chunk) - cut > 4096:
                         cut = max(len(chunk) - 64, 0)
                     head, carry = chunk[:cut], chunk[cut:]
                     _scan_dtd(head, member, name)
@@ -441,7 +477,7 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
             ) from None
         if extent is not None:
             widest = 0
-            if extent.cell_tags > extent.col_refs:
+            if extent.implied_cells:
                 widest = _widest_row(_tag_chunks(zf, info, name))  # a second streamed pass, rare
             cells += extent.cells(widest)
         if big_repeat:  # only then can a small content.xml span many cells: a second streamed pass

@@ -616,7 +616,7 @@ def _build(
     width = max([len(rows[x]) for x in header_rows] + [max(map(len, data), default=0)])
     if data and min(map(len, data)) != width:
         data = [d + [None] * (width - len(d)) for d in data]
-    by_column = [list(map(itemgetter(c), data)) for c in range(width)]  # faster than zip(*data)
+    by_column = list(zip(*data)) if data else [() for _ in range(width)]  # one C pass: columns as tuples
     used = [
         any(c < len(rows[x]) and rows[x][c] is not None for x in header_rows)
         or by_column[c].count(None) != len(data)
