@@ -161,8 +161,11 @@ def test_the_same_faults_on_a_new_budget_leave_nothing_behind(app, faults, gampo
 
 def test_replaced_table_is_typed_counted_searchable_and_documented(app, faults, gampong, two_versions):
     org, user = gampong
-    _publish(user, org, two_versions[0])
+    first = _publish(user, org, two_versions[0])
     result = _publish(user, org, two_versions[1])
+    # a changed budget is a modified dataset: DCAT's dct:modified and harvesters of the API follow it
+    shown = tk.get_action("package_show")({"ignore_auth": True}, {"id": result["dataset"]["id"]})
+    assert shown["metadata_modified"] > first["dataset"]["metadata_modified"]
     lines = next(r for r in result["dataset"]["resources"] if r["apbdes_role"] == "lines")
     assert lines["datastore_active"] is True
     budget = apbdes.read_budget(two_versions[1], gampong=KAMPUNG_BARU, tahap="murni",
