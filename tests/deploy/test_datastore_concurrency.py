@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -23,7 +22,7 @@ from ckanext.datastore.backend import DatastoreBackend
 
 from ckanext.bandaaceh.datastore_backend import ThreadSafePostgresqlBackend
 
-from .conftest import http
+from .conftest import http, ini_of
 
 pytestmark = pytest.mark.usefixtures("portal", "clean_datastore")
 
@@ -43,17 +42,22 @@ EXPECTED = {
 }
 
 
+@pytest.fixture(scope="module")
+def threaded_server(request: pytest.FixtureRequest, module_gunicorn: Callable[..., str]) -> str:
+    """One gunicorn process with 8 threads on the test configuration, for both actions."""
+    return module_gunicorn(ini_of(request.config), workers=1, threads=8)
+
+
 @pytest.mark.parametrize("action", sorted(EXPECTED))
 def test_concurrent_datastore_reads_have_no_errors(action: str, skpd_org: Any, satu_data: dict[str, Any],
-                                                   gunicorn: Callable[..., str], test_ini: Path) -> None:
+                                                   threaded_server: str) -> None:
     org = skpd_org()
     dataset = factories.Dataset(owner_org=org["id"], **satu_data)
     table = tk.get_action("datastore_create")({"user": factories.Sysadmin()["name"]}, {
         "resource": {"package_id": dataset["id"], "name": "penduduk"},
         "fields": [{"id": "kecamatan", "type": "text"}, {"id": "jumlah", "type": "int"}],
         "records": ROWS, "force": True})
-    url = gunicorn(test_ini, workers=1, threads=8)
-    read = f"{url}/api/3/action/{action}?resource_id={table['resource_id']}"
+    read = f"{threaded_server}/api/3/action/{action}?resource_id={table['resource_id']}"
 
     def one(_: int) -> tuple[int, bool]:
         status, _, body = http("GET", read)

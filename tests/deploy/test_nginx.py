@@ -22,7 +22,7 @@ from ckan.tests import factories
 
 from ckanext.bandaaceh.apbdes.portal.jobs import queue_name
 
-from .conftest import REPO, child_ini, free_port, stop, wait_for
+from .conftest import REPO, child_ini, free_port, ini_of, stop, wait_for
 
 BUDGET = REPO / "tests" / "fixtures" / "apbdes" / "penjabaran.xlsx"
 PASSWORD = "Rahasia-Gampong-2025"
@@ -73,43 +73,66 @@ class Site:
                 if addr != "-"]
 
 
-@pytest.fixture
-def start_site(tmp_path: Path, test_ini: Path, gunicorn: Callable[..., str]) -> Iterator[Callable[[int], Site]]:
-    """Start nginx with the rendered site on a free loopback port in front of N gunicorns."""
-    procs: list[subprocess.Popen] = []
+class Sites:
+    """Starts nginx with the rendered site on a free loopback port in front of N gunicorns
+    (started by ``gunicorn``), files under ``folder``; stops the nginx processes it started."""
 
-    def start(backends: int) -> Site:
-        ini = child_ini(tmp_path, test_ini, MAX_CONTENT_LENGTH=str(LIMIT))
+    def __init__(self, folder: Path, test_ini: Path, gunicorn: Callable[..., str]) -> None:
+        self.folder, self.test_ini, self.gunicorn = folder, test_ini, gunicorn
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, backends: int) -> Site:
+        ini = child_ini(self.folder, self.test_ini, MAX_CONTENT_LENGTH=str(LIMIT))
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        upstreams = [gunicorn(ini, CKAN_SITE_URL=url).removeprefix("http://") for _ in range(backends)]
-        out = tmp_path / "rendered"
+        upstreams = [self.gunicorn(ini, CKAN_SITE_URL=url).removeprefix("http://") for _ in range(backends)]
+        out = self.folder / "rendered"
         subprocess.run([sys.executable, str(REPO / "deploy" / "render.py"), "--ini", str(ini),
                         "--out", str(out), "--listen", f"127.0.0.1:{port}",
                         *(arg for u in upstreams for arg in ("--upstream", u))],
                        check=True, capture_output=True)
-        nginx_dir = tmp_path / "nginx"
+        nginx_dir = self.folder / "nginx"
         nginx_dir.mkdir()
         conf = nginx_dir / "nginx.conf"
         conf.write_text(MAIN_CONF.format(d=nginx_dir, site=out / "nginx" / "bandaaceh.conf"))
         proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(nginx_dir)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        procs.append(proc)
+        self.procs.append(proc)
         wait_for(f"{url}/api/3/action/status_show", proc, nginx_dir / "error.log", seconds=30)
         return Site(url, out, nginx_dir, upstreams)
 
-    try:
-        yield start
-    finally:
-        for proc in procs:
+    def stop_all(self) -> None:
+        for proc in self.procs:
             stop(proc)
 
 
 @pytest.fixture
-def site(start_site: Callable[[int], Site]) -> tuple[str, Path]:
-    """nginx in front of one gunicorn; (its URL, the rendered files' folder)."""
-    one = start_site(1)
-    return one.url, one.rendered
+def start_site(tmp_path: Path, test_ini: Path, gunicorn: Callable[..., str]) -> Iterator[Callable[[int], Site]]:
+    """Start nginx with the rendered site on a free loopback port in front of N gunicorns."""
+    sites = Sites(tmp_path, test_ini, gunicorn)
+    try:
+        yield sites.start
+    finally:
+        sites.stop_all()
+
+
+@pytest.fixture(scope="module")
+def one_backend_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                     module_gunicorn: Callable[..., str]) -> Iterator[Site]:
+    """nginx in front of one gunicorn, shared by this module's tests that need no more."""
+    sites = Sites(tmp_path_factory.mktemp("nginx-site"), ini_of(request.config),
+                  module_gunicorn)
+    try:
+        yield sites.start(1)
+    finally:
+        sites.stop_all()
+
+
+@pytest.fixture
+def site(one_backend_site: Site) -> tuple[str, Path]:
+    """nginx in front of one gunicorn; (its URL, the rendered files' folder). Requested after
+    ``portal``/``clean_datastore`` (pytestmark), so each test sees emptied databases."""
+    return one_backend_site.url, one_backend_site.rendered
 
 
 @pytest.fixture
