@@ -40,10 +40,13 @@ def test_a_vanilla_ckan_harvests_our_catalog_and_follows_a_deletion(skpd_org, sa
     call_action("resource_create", ctx, package_id=gone["id"], url="http://example.org/puskesmas.xlsx",
                 name="Puskesmas (XLSX)", format="XLSX")
 
-    peer_org = peer.action("organization_create", {"name": "banda-aceh", "title": "Portal Banda Aceh"})
-    peer.action("harvest_source_create", {
-        "name": "banda-aceh", "title": "Portal Satu Data Banda Aceh", "url": our_server + "/catalog.ttl",
-        "source_type": "dcat_rdf", "config": json.dumps({"rdf_format": "turtle"}), "owner_org": peer_org["id"]})
+    # one peer process for both (the source names its organisation by name)
+    peer_org, source = peer.actions(
+        ("organization_create", {"name": "banda-aceh", "title": "Portal Banda Aceh"}),
+        ("harvest_source_create", {
+            "name": "banda-aceh", "title": "Portal Satu Data Banda Aceh", "url": our_server + "/catalog.ttl",
+            "source_type": "dcat_rdf", "config": json.dumps({"rdf_format": "turtle"}), "owner_org": "banda-aceh"}))
+    assert source["owner_org"] == peer_org["id"]
     _harvest(peer, "banda-aceh")
 
     got = _peer_datasets(peer)
