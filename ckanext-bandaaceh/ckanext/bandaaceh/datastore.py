@@ -22,7 +22,10 @@ SKPD, split from one city-wide export): all of them change, or none.
    resource id, its record count (known from the COPY) stored once; still nothing committed
    (readers of that table wait).
 4. ``package_update`` writes the metadata, the new files and the search index, and commits the
-   CKAN database (CKAN 2.12's ``defer_commit`` discards a package_update, so it cannot wait).
+   CKAN database (CKAN 2.12's ``defer_commit`` discards a package_update, so it cannot wait). A
+   dataset that does not exist yet is made by one ``package_create`` instead (one validation and
+   one "new" activity): the files are written as ``package_update`` writes them, then its search
+   index entry, then the commit.
 5. The DataStore transaction commits.
 6. :func:`finish_tables`: the full-text column ``_full_text`` is filled by one set-based UPDATE
    and the DataStore's indexes (full text, one per text column) are built, with the table
@@ -61,7 +64,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import logic, model
 from ckan.lib import search
-from ckan.lib.uploader import ResourceUpload, get_resource_uploader
+from ckan.lib.uploader import ResourceUpload, get_max_resource_size, get_resource_uploader
 from ckanext.datastore.backend.postgres import (_create_fulltext_trigger, _get_fields, create_indexes,
                                                 create_table, get_write_engine, identifier)
 
@@ -434,15 +437,18 @@ class _KeptFiles:
 class Publication:
     """One dataset of :func:`publish_all`: the ``package_update`` dict (its ``id`` and complete
     ``resources``), the tables to replace (by resource id) and, for a dataset that does not exist
-    yet, the ``create`` dict."""
+    yet, the ``create`` dict; for one that exists, optionally its ``original`` ``package_show``."""
 
     package: dict[str, Any]
     tables: Mapping[str, Table]
     create: dict[str, Any] | None = None
+    #: the dataset's ``package_show`` (ignoring permissions) as the caller has just read it:
+    #: ``package_update`` then does not read it again (CKAN's ``original_package``)
+    original: dict[str, Any] | None = None
 
 
 def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[str, Table], *,
-            create: dict[str, Any] | None = None) -> dict[str, Any]:
+            create: dict[str, Any] | None = None, original: dict[str, Any] | None = None) -> dict[str, Any]:
     """``package_update`` ``package`` and replace the DataStore tables ``tables`` (by resource id),
     all or nothing (see the module docstring).
 
@@ -454,7 +460,7 @@ def publish(context: dict[str, Any], package: dict[str, Any], tables: Mapping[st
     :class:`PublishError` (or the ``ValidationError`` of ``package_create``/``package_update``)
     after rolling everything back.
     """
-    return publish_all(context, [Publication(package, tables, create)])[0]
+    return publish_all(context, [Publication(package, tables, create, original)])[0]
 
 
 def publish_all(context: dict[str, Any], publications: Sequence[Publication]) -> list[dict[str, Any]]:
@@ -487,19 +493,30 @@ def publish_all(context: dict[str, Any], publications: Sequence[Publication]) ->
         # search index); the DataStore transaction, whose switch is done, commits right after it.
         step = "memperbarui dataset, berkas dan indeks pencarian"
         for i, pub in enumerate(publications):
-            if pub.create is not None:  # not committed: CKAN 2.12 keeps a deferred package_create
-                pub.package["id"] = tk.get_action("package_create")(
-                    dict(context, defer_commit=True, return_id_only=True), pub.create)
+            if pub.create is not None:
+                # one package_create with the files (one validation, one "new" activity); its
+                # index entry is written and the CKAN database committed below, as for an update
+                pub.package["id"] = _create(context, pub)
+                touched.append(pub.package["id"])
+                shown = logic.package_show_default_and_custom_schemas(dict(context), pub.package["id"])
+                logic.index_update_package_dicts(shown)
+                if i == len(publications) - 1:
+                    model.repo.commit()
+                    last = shown[1]
+                continue
             touched.append(pub.package["id"])
+            update_context = dict(context)
+            if pub.original is not None and pub.original.get("id") == pub.package["id"]:
+                update_context["original_package"] = pub.original
             if i < len(publications) - 1:
                 # deferred (kept, not committed: return_id_only), its index entry written now
-                tk.get_action("package_update")(dict(context, defer_commit=True, return_id_only=True), pub.package)
+                tk.get_action("package_update")(dict(update_context, defer_commit=True, return_id_only=True), pub.package)
                 logic.index_update_package_dicts(logic.package_show_default_and_custom_schemas(
                     dict(context), pub.package["id"]))
             else:
                 # package_update answers with the updated package_show (the DataStore commit and the
                 # full-text indexes below change nothing in it): no second package_show afterwards
-                last = tk.get_action("package_update")(dict(context, return_id_only=False), pub.package)
+                last = tk.get_action("package_update")(dict(update_context, return_id_only=False), pub.package)
         touched.clear()
         step = "menyimpan tabel DataStore"
         trans.commit()
@@ -521,6 +538,33 @@ def publish_all(context: dict[str, Any], publications: Sequence[Publication]) ->
     finish_tables({rid: count for rid, (_, count) in staged.items()})
     return [tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pub.package["id"]})
             for pub in publications[:-1]] + [last]
+
+
+def _create(context: dict[str, Any], pub: Publication) -> str:
+    """``package_create`` ``pub`` (its ``create`` dict completed by ``package``, files included),
+    not committed: returns the new dataset's id.
+
+    CKAN's ``package_create`` writes no uploads (``package_update`` does): the files are written
+    here as ``package_update`` writes them (``ResourceUpload`` sets url, type and size before
+    validation; the file under the resource id after the dataset is saved), before anything is
+    committed; :class:`_KeptFiles` removes them if the publication fails.
+    """
+    data = {**pub.create, **{k: v for k, v in pub.package.items() if k != "id" or v}}  # type: ignore[dict-item]
+    data["resources"] = [dict(r) for r in data.get("resources") or []]
+    uploads = []
+    for res in data["resources"]:
+        if res.get("upload") is None:
+            continue
+        upload = get_resource_uploader(res)  # pops "upload"
+        if "mimetype" not in res and getattr(upload, "mimetype", None):
+            res["mimetype"] = upload.mimetype
+        if hasattr(upload, "filesize"):
+            res["size"] = upload.filesize
+        uploads.append((res["id"], upload))
+    package_id = tk.get_action("package_create")(dict(context, defer_commit=True, return_id_only=True), data)
+    for resource_id, upload in uploads:
+        upload.upload(resource_id, get_max_resource_size())
+    return package_id
 
 
 def new_resource_id() -> str:

@@ -187,6 +187,29 @@ def test_replaced_table_is_typed_counted_searchable_and_documented(app, faults, 
     assert not [t for t in faults.datastore_tables() if t.startswith(datastore.STAGE_PREFIX)]
 
 
+def test_a_new_budget_is_one_creation_with_its_files_and_a_reimport_one_change(app, gampong, two_versions):
+    """A new budget is made by one package_create with both files: the activity stream says
+    "new" once (no draft then "changed"), the dataset is active and public, both files are
+    stored with their size; a re-import of another file is one "changed"."""
+    org, user = gampong
+    first = _publish(user, org, two_versions[0])["dataset"]
+    assert first["state"] == "active" and first["private"] is False
+    activities = tk.get_action("package_activity_list")({"ignore_auth": True}, {"id": first["id"]})
+    assert [a["activity_type"] for a in activities] == ["new package"]
+    assert activities[0]["user_id"] == tk.get_action("user_show")({"ignore_auth": True}, {"id": user["name"]})["id"]
+    sizes = {}
+    for res in first["resources"]:
+        body = app.get("/" + res["url"].split("://", 1)[1].split("/", 1)[1]).get_data()
+        assert res["url_type"] == "upload" and res["size"] == len(body) > 0
+        sizes[res["apbdes_role"]] = len(body)
+    assert sizes["source"] == two_versions[0].stat().st_size
+    second = _publish(user, org, two_versions[1])["dataset"]
+    assert second["id"] == first["id"]
+    activities = tk.get_action("package_activity_list")({"ignore_auth": True}, {"id": first["id"]})
+    assert [a["activity_type"] for a in activities] == ["changed package", "new package"]
+    assert _search(NAME)["jumlah_baris"] == second["jumlah_baris"] != first["jumlah_baris"]
+
+
 # ---------------------------------------------------------------- control characters
 
 

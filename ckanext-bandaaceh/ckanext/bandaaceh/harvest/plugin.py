@@ -507,10 +507,10 @@ class SpreadsheetHarvester(HarvesterBase):
             fields.update(satudata.harvest_entry_fields(bool(data.get("auto_terbit"))))
         draft = None
         if existing is None:
-            # package_create takes no uploads: a draft is created and, in the same transaction
-            # (datastore.publish), updated with the files and published. It is linked to this
-            # object (constraint deferred) so it is indexed with its harvest source as
-            # ckanext-harvest's own harvesters do. If publishing fails, nothing remains.
+            # created with its files in one transaction (datastore.publish: one package_create).
+            # Its id is chosen here and linked to this object (constraint deferred) so it is
+            # indexed with its harvest source as ckanext-harvest's own harvesters do. If
+            # publishing fails, nothing remains.
             draft = dict(fields, id=str(uuid.uuid4()), state="draft")
             obj.package_id = draft["id"]
             obj.current = True

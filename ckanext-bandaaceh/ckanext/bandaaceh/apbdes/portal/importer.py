@@ -9,7 +9,8 @@ while a check fails. Then :func:`ckanext.bandaaceh.datastore.publish` publishes 
 the typed DataStore table of the canonical CSV is built aside, one ``package_update`` replaces
 the metadata and both files (the canonical CSV and the original file), and the new table takes
 the old one's place only then; any failure leaves the previous dataset, files and table as they
-were. A new dataset is created in the same CKAN transaction, so a failure leaves none behind.
+were. A new dataset is made by one ``package_create`` with both files in the same way, so a
+failure leaves none behind.
 """
 from __future__ import annotations
 
@@ -446,7 +447,7 @@ def _publish(context: dict[str, Any], org: dict[str, Any], area: reference.Area,
         tk.check_access("package_update", dict(context), {"id": existing["id"]})
     progress(N_("Memuat DataStore dan menerbitkan"), 2, steps)
     create = None
-    if existing is None:  # created and published in one transaction by datastore.publish
+    if existing is None:  # created with its files in one transaction by datastore.publish
         create = {
             "type": DATASET_TYPE, "name": name, "owner_org": org["id"],
             "state": "draft", "title": dataset_title(area, budget.tahun, budget.tahap, budget.periode),
@@ -463,7 +464,8 @@ def _publish(context: dict[str, Any], org: dict[str, Any], area: reference.Area,
     lines_id = next(r["id"] for r in resources if r.get(ROLE_FIELD) == ROLE_LINES)
     try:
         pkg = datastore.publish(_writer_context(context), update,
-                                {lines_id: datastore.Table(_datastore_fields(), _records(budget))}, create=create)
+                                {lines_id: datastore.Table(_datastore_fields(), _records(budget))}, create=create,
+                                original=existing)
     except datastore.PublishError as exc:
         raise tk.ValidationError({"upload": [f"{filename}: {exc}"]}) from exc
     return pkg, existing is not None

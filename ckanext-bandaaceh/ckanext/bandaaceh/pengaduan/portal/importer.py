@@ -354,8 +354,8 @@ def _prepare(user: str, org: dict[str, Any], standard: Standard, year: int, new:
            "resources": resources}
     ids = [f["id"] for f in _fields()]
     by_role = {r[ROLE_FIELD]: r["id"] for r in resources}
-    # all or nothing: a new dataset is created (package_create takes no uploads) and updated with
-    # the files in one transaction, and the tables built aside replace the old ones only then
+    # all or nothing: a new dataset is created with its files (datastore.publish_all), and the
+    # tables built aside replace the old ones only then
     create = None if existing is not None else {k: v for k, v in pkg.items() if k != "resources"}
     pub = datastore.Publication(dict(pkg, id=existing["id"] if existing else None), {
         by_role[role]: datastore.Table(_fields(), [[rec[c] for c in ids] for rec in tables[role]])
