@@ -21,6 +21,7 @@ setup(
             "harvest/templates/**/*.html",
             "assets/**/*",
             "i18n/**/*",
+            "migration/**/*",
         ]
     },
     install_requires=[

@@ -90,7 +90,7 @@ def prepare_databases(env: dict[str, str]) -> None:
     subprocess.run([str(REPO / "scripts" / "ckan-setup.sh"), "test"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     ckan = [str(REPO / ".venv" / "bin" / "ckan"), "-c", str(REPO / "test.ini")]
-    for args in (["db", "init"], ["db", "upgrade", "-p", "harvest"]):
+    for args in (["db", "init"], ["db", "upgrade", "-p", "harvest"], ["db", "upgrade", "-p", "bandaaceh"]):
         subprocess.run(ckan + args, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

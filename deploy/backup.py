@@ -157,7 +157,8 @@ def restore(folder: Path, ini: Path) -> None:
     permissions = run([*ckan_cli, "datastore", "set-permissions"], capture_output=True, text=True).stdout
     run(as_admin(["psql", *admin_port(urls["datastore"]), "-q", "-v", "ON_ERROR_STOP=1"]),
         input=permissions, text=True, capture_output=True)
-    run([*ckan_cli, "db", "upgrade"], capture_output=True)
+    for plugin in ([], ["-p", "harvest"], ["-p", "bandaaceh"]):  # a newer version's migrations
+        run([*ckan_cli, "db", "upgrade", *plugin], capture_output=True)
     run([*ckan_cli, "search-index", "rebuild"], capture_output=True)
     print(f"Restored {folder} into {ini}; search index rebuilt")
 

@@ -56,6 +56,7 @@ case "${1:-}" in
     "$CKAN" db init >/dev/null
     "$CKAN" db upgrade >/dev/null
     "$CKAN" db upgrade -p harvest >/dev/null
+    "$CKAN" db upgrade -p bandaaceh >/dev/null
     datastore_permissions "$INI"
     # Administrator: created once, password kept in var/admin-password (0600; `make portal` says
     # where, never what).

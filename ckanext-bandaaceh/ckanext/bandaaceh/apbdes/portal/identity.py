@@ -18,7 +18,7 @@ from ckanext.bandaaceh.site import N_, all_organisations, portal_reference
 
 __all__ = ["DATASET_TYPE", "ROLE_FIELD", "ROLE_LINES", "ROLE_SOURCE", "TAHAP_KEYS", "TAHAP_LABELS",
            "PERIODE_LABELS", "tahap_key", "tahap_label", "dataset_name", "dataset_title", "resolve_gampong",
-           "show_dataset", "RESERVED_PREFIX", "reserved_name_error", "find_budget", "budget_name"]
+           "show_dataset", "RESERVED_PREFIX", "reserved_name_error", "budget_query", "find_budget", "budget_name"]
 
 DATASET_TYPE = "apbdes"
 #: Resource field telling which of the two managed files a resource is.
@@ -128,7 +128,9 @@ def reserved_name_error(name: Any, dataset_type: str | None) -> str | None:
     return None
 
 
-def _budget_row(kode_wilayah: str, tahun: int, tahap: str, periode: str | None) -> Any:
+def budget_query(kode_wilayah: str, tahun: int, tahap: str, periode: str | None) -> Any:
+    """The query of the APBG datasets of one budget identity, the active one first (its
+    conditions match the index ``idx_bandaaceh_apbg_identity``, migration ``4f1c2a9d7e10``)."""
     extra = model.Package.extras
     return (model.Session.query(model.Package.id, model.Package.name)
             .filter(model.Package.type == DATASET_TYPE)
@@ -137,8 +139,11 @@ def _budget_row(kode_wilayah: str, tahun: int, tahap: str, periode: str | None) 
             .filter(extra["tahap"].astext == tahap)
             .filter(func.coalesce(extra["periode"].astext, "") == (periode or ""))
             .order_by(case((model.Package.state == "active", 0), else_=1),
-                      model.Package.metadata_modified.desc())
-            .first())
+                      model.Package.metadata_modified.desc()))
+
+
+def _budget_row(kode_wilayah: str, tahun: int, tahap: str, periode: str | None) -> Any:
+    return budget_query(kode_wilayah, tahun, tahap, periode).first()
 
 
 def find_budget(kode_wilayah: str, tahun: int, tahap: str, periode: str | None) -> dict[str, Any] | None:
