@@ -19,7 +19,7 @@ from ckan import model
 
 from ckanext.bandaaceh.datastore import LOADER_FIELD, LOADER_NAME
 
-__all__ = ["WRITER_FLAG", "is_writer", "managed_resource", "refusal", "resource_update", "resource_patch",
+__all__ = ["WRITER_FLAG", "is_writer", "keep_published", "bandaaceh_keep_published", "managed_resource", "refusal", "resource_update", "resource_patch",
            "resource_delete", "datastore_create", "datastore_upsert", "datastore_delete",
            "datastore_records_delete"]
 
@@ -29,6 +29,22 @@ _ = tk._
 WRITER_FLAG = "bandaaceh_apbdes_import"
 
 AuthFunction = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
+def keep_published(data: dict[Any, Any], context: dict[str, Any]) -> None:
+    """A published (active) dataset stays active on update: CKAN's "Unpublish" (``state: draft``,
+    the edit form's yellow button) would hide it from search, the transparency pages and
+    harvesters without a trace in the catalogue. A Satu Data dataset is withdrawn through its
+    process (``status_satudata``); an APBG or complaint dataset is replaced by an import or
+    deleted (an activity everyone sees)."""
+    pkg = context.get("package")
+    if isinstance(pkg, model.Package) and pkg.state == "active" and data.get(("state",)) == "draft":
+        data[("state",)] = "active"
+
+
+def bandaaceh_keep_published(key: Any, data: dict[Any, Any], errors: dict[Any, Any], context: dict[str, Any]) -> None:
+    """Schema-level validator (``before_validators``) of :func:`keep_published`."""
+    keep_published(data, context)
 
 
 def is_writer(context: dict[str, Any]) -> bool:

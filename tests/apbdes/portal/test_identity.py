@@ -169,3 +169,22 @@ def test_the_import_and_sysadmins_still_write_them(app, published):
     sysadmin = factories.Sysadmin()
     api(app, sysadmin, "resource_patch", id=lines_of(pkg)["id"], description="dikoreksi admin")
     assert lines_of(show(NAME))["description"] == "dikoreksi admin"
+
+
+# --------------------------------------------------------------------------- published stays published
+
+def test_unpublish_cannot_hide_a_published_budget(app, published):
+    """CKAN's "Unpublish" (``state: draft``) would take a budget out of search and the transparency
+    page without a trace: its edit form has no such button, and the state sent anyway is ignored."""
+    org, user, pkg = published
+    token = factories.APIToken(user=user["name"])["token"]
+    form = app.get(f"/apbdes/edit/{NAME}", headers={"Authorization": token}).get_data(as_text=True)
+    assert 'name="save"' in form and "go-metadata-unpublish" not in form
+    api(app, user, "package_patch", id=pkg["id"], state="draft", notes="Catatan operator")
+    after = show(NAME)
+    assert (after["state"], after["notes"]) == ("active", "Catatan operator")
+    found = tk.get_action("package_search")({"ignore_auth": True}, {"fq": f'name:"{NAME}"'})["results"]
+    assert [d["state"] for d in found] == ["active"]
+    sysadmin = factories.Sysadmin()
+    api(app, sysadmin, "package_delete", id=pkg["id"])  # withdrawing a budget is a deletion, in the activity stream
+    assert show(NAME)["state"] == "deleted"

@@ -110,3 +110,16 @@ def test_cli_import_and_samples(cli, operator, skpd_org, tmp_path, xlsx):
         assert pkg["title"].startswith("[CONTOH]") and "DATA CONTOH" in pkg["notes"]
         assert len(table(pkg["name"], "ringkasan")) == 12
         assert {r["periode"] for r in table(pkg["name"], "skpd")} == {f"2024-{m:02d}" for m in range(1, 13)}
+
+
+def test_unpublish_cannot_hide_published_complaint_figures(app, operator, xlsx):
+    """As for budgets: no "Unpublish" button on the form, and ``state: draft`` is ignored."""
+    name = run(operator["name"], xlsx(JULY), drop_personal=True)["dataset"][0]["name"]
+    pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": name})
+    token = factories.APIToken(user=operator["name"])["token"]
+    form = app.get(f"/pengaduan/edit/{pkg['name']}", headers={"Authorization": token}).get_data(as_text=True)
+    assert 'name="save"' in form and "go-metadata-unpublish" not in form
+    resp = app.post("/api/3/action/package_patch", json={"id": pkg["id"], "state": "draft"},
+                    headers={"Authorization": token})
+    assert resp.json["success"], resp.json
+    assert tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg["id"]})["state"] == "active"

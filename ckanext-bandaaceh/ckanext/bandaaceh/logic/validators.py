@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ckanext.bandaaceh import managed
 from ckanext.bandaaceh.apbdes.portal import validators as apbdes_validators
 from ckanext.bandaaceh.organisations import validators as org_validators
 from ckanext.bandaaceh.satudata import validators as satudata_validators
@@ -32,4 +33,6 @@ def get_validators() -> dict[str, Callable[..., Any]]:
         "bandaaceh_apbdes_amount": apbdes_validators.bandaaceh_apbdes_amount,
         "bandaaceh_apbdes_amount_map": apbdes_validators.bandaaceh_apbdes_amount_map,
         "bandaaceh_apbdes_count": apbdes_validators.bandaaceh_apbdes_count,
+        # complaint dataset schema (APBG and Satu Data call it from their own guards)
+        "bandaaceh_keep_published": managed.bandaaceh_keep_published,
     }

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.bandaaceh import reference
+from ckanext.bandaaceh.managed import keep_published
 from ckanext.bandaaceh.apbdes.portal.identity import reserved_name_error
 from ckanext.bandaaceh.site import is_empty, portal_reference
 
@@ -93,15 +94,7 @@ def bandaaceh_satudata_status(key: Any, data: dict[Any, Any], errors: dict[Any, 
         data[key] = value
     if field == STATUS_FIELD:
         data[("private",)] = value != TERBIT
-        _keep_active(data, context)
-
-
-def _keep_active(data: dict[Any, Any], context: dict[str, Any]) -> None:
-    """An active Satu Data dataset stays active: CKAN's "Unpublish" (``state: draft``) would hide it
-    from the walidata's search while its ``status_satudata`` says it waits for them."""
-    pkg = context.get("package")
-    if isinstance(pkg, model.Package) and pkg.state == "active" and data.get(("state",)) == "draft":
-        data[("state",)] = "active"
+        keep_published(data, context)
 
 
 def bandaaceh_reserved_name(value: Any) -> Any:

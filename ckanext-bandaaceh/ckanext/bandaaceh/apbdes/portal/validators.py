@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz
 
 from ckanext.bandaaceh.apbdes import format_amount
-from ckanext.bandaaceh.managed import WRITER_FLAG
+from ckanext.bandaaceh.managed import WRITER_FLAG, keep_published
 from ckanext.bandaaceh.site import is_empty, portal_reference
 
 from .identity import dataset_name
@@ -78,11 +78,14 @@ def bandaaceh_apbdes_guard(key: Any, data: dict, errors: dict, context: dict) ->
     * The owner must be a ``gampong`` organisation whose area code is the dataset's.
     * The name is ``apbg-<gampong>-<tahun>-<tahap>`` (or a ``-N`` variant) and never changes
       (sysadmins excepted); the files are guarded by ``logic.package_update``.
+    * A published budget stays published: CKAN's "Unpublish" does not hide it
+      (:func:`ckanext.bandaaceh.managed.keep_published`); it is replaced or deleted.
     """
     flagged = bool(context.get(IMPORT_FLAG))
     pkg = context.get("package")
     stored: dict[str, str] = dict(getattr(pkg, "extras", None) or {}) if pkg is not None else {}
     _check_name(data, errors, context, pkg, flagged)
+    keep_published(data, context)
 
     if not flagged:
         if pkg is None:
