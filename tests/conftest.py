@@ -20,9 +20,11 @@ import sqlalchemy as sa
 from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, settings
 
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import ResourceUpload
 from ckan.tests import factories
+from ckan.tests.helpers import CKANTestApp
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,6 +38,71 @@ settings.register_profile("bandaaceh", max_examples=25, deadline=5000, derandomi
 settings.register_profile("fuzz-long", max_examples=2000, deadline=5000, derandomize=False, database=None,
                           print_blob=True, suppress_health_check=_FUZZ_QUIET)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bandaaceh"))
+
+
+# ---------------------------------------------------------------- plugins and app, loaded once
+#
+# CKAN's ``with_plugins`` loads every plugin before each test and unloads them after it, and its
+# ``app`` builds a new CKAN app (which loads them all again) for each test: about 60% of a typical
+# test's time here. A test without ``ckan_config``/``with_plugins``/``provide_plugin`` marks runs
+# under exactly the session's configuration (CKAN's pytest plugin resets the config before every
+# test), so these two fixtures keep the plugins loaded and the app built between such tests; each
+# test still gets its own test client (no cookie or session crosses tests). A test with one of
+# those marks gets CKAN's behaviour: plugins unloaded, loaded for it and unloaded after it, and
+# its own app. Test isolation of the data (clean_db, clean_index, clean_datastore) is unchanged.
+
+_MARKS = ("ckan_config", "with_plugins", "provide_plugin")
+
+
+class _Loaded:
+    plain = False  # plugins loaded under the session's configuration, by a plain test
+    app: Any = None  # the CKAN app built in that state
+
+
+def _plain(request: pytest.FixtureRequest) -> bool:
+    return not any(any(request.node.iter_markers(m)) for m in _MARKS)
+
+
+@pytest.fixture
+def with_plugins(ckan_config: Any, provide_plugin: Any, monkeypatch: pytest.MonkeyPatch,
+                 request: pytest.FixtureRequest) -> Iterator[None]:
+    """CKAN's ``with_plugins``, loading the plugins once for all plain tests (see above)."""
+    if _plain(request):
+        if not _Loaded.plain:
+            plugins.unload_all()
+            plugins.load_all()
+            _Loaded.plain, _Loaded.app = True, None
+        yield
+        return
+    if _Loaded.plain:
+        plugins.unload_all()
+        _Loaded.plain, _Loaded.app = False, None
+    names: list[str] = []
+    for mark in request.node.iter_markers("with_plugins"):
+        for plugin in mark.args:
+            if isinstance(plugin, dict):
+                for name, impl in plugin.items():
+                    provide_plugin(name, impl)
+                    names.append(name)
+            else:
+                names.append(plugin)
+    current = ckan_config["ckan.plugins"]
+    monkeypatch.setitem(ckan_config, "ckan.plugins", (current.split() if isinstance(current, str) else current) + names)
+    plugins.load_all()
+    yield
+    plugins.unload_all()
+
+
+@pytest.fixture
+def app(make_app: Any, request: pytest.FixtureRequest) -> Any:
+    """CKAN's ``app`` (a test client of the CKAN app), the app built once for all plain tests
+    that have the plugins loaded (see above); a new client per test."""
+    if not (_plain(request) and _Loaded.plain):
+        return make_app()
+    if _Loaded.app is None:
+        _Loaded.app = make_app()
+    tk.config["testing"] = True  # as CKAN's make_app sets it (the config is reset before each test)
+    return CKANTestApp(_Loaded.app.app)
 
 
 #: The English catalogue of the extension.
