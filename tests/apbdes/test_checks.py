@@ -1,10 +1,12 @@
 """Checks: each broken fixture yields the right problem code, row, expected and found amounts."""
+import json
 from decimal import Decimal as D
 
 import pytest
 
 from ckanext.bandaaceh.apbdes import Budget, BudgetLine, StatedTotal, has_errors, read_budget, validate
 from ckanext.bandaaceh.apbdes.model import mark_leaves
+from ckanext.bandaaceh.spreadsheet import params_from_json, render
 
 
 def _only(problems):
@@ -104,7 +106,12 @@ def test_problem_as_dict(fixtures, ref):
     b = read_budget(fixtures / "broken-silpa.xlsx", reference=ref)
     d = validate(b, ref)[0].as_dict()
     assert d == {"severity": "error", "code": "silpa_mismatch", "message": d["message"], "row": 106,
-                 "field": "anggaran", "expected": "0", "found": "12500000", "sheet": "APBG"}
+                 "field": "anggaran", "expected": "0", "found": "12500000", "sheet": "APBG",
+                 "template": d["template"], "params": d["params"]}
+    # the template and its params (phrases among them) survive JSON and word the same message
+    back = json.loads(json.dumps(d))
+    assert render(back["template"], params_from_json(back["params"])) == d["message"]
+    assert d["message"].startswith("Baris 106: SILPA (anggaran) tertulis Rp 12.500.000, tetapi ")
 
 
 @pytest.mark.parametrize("name", ["penjabaran.xlsx", "peraturan.xlsx", "siskeudes.zip"])
