@@ -1,10 +1,16 @@
 """Checks: each broken fixture yields the right problem code, row, expected and found amounts."""
+import gettext
+import json
+import re
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
 from ckanext.bandaaceh.apbdes import Budget, BudgetLine, StatedTotal, has_errors, read_budget, validate
 from ckanext.bandaaceh.apbdes.model import mark_leaves
+from ckanext.bandaaceh.apbdes.checks import SIDE_WRITTEN, larger_in_words
+from ckanext.bandaaceh.spreadsheet import N_, params_from_json, params_to_json, render
 
 
 def _only(problems):
@@ -104,9 +110,47 @@ def test_problem_as_dict(fixtures, ref):
     b = read_budget(fixtures / "broken-silpa.xlsx", reference=ref)
     d = validate(b, ref)[0].as_dict()
     assert d == {"severity": "error", "code": "silpa_mismatch", "message": d["message"], "row": 106,
-                 "field": "anggaran", "expected": "0", "found": "12500000", "sheet": "APBG"}
+                 "field": "anggaran", "expected": "0", "found": "12500000", "sheet": "APBG",
+                 "template": d["template"], "params": d["params"]}
+    # the template and its params (phrases among them) survive JSON and word the same message
+    back = json.loads(json.dumps(d))
+    assert render(back["template"], params_from_json(back["params"])) == d["message"]
+    assert d["message"].startswith("Baris 106: SILPA (anggaran) tertulis Rp 12.500.000, tetapi ")
 
 
 @pytest.mark.parametrize("name", ["penjabaran.xlsx", "peraturan.xlsx", "siskeudes.zip"])
 def test_valid_fixtures_are_clean(fixtures, ref, name):
     assert validate(read_budget(fixtures / name, reference=ref), ref) == []
+
+
+I18N = Path(__file__).resolve().parents[2] / "ckanext-bandaaceh" / "ckanext" / "bandaaceh" / "i18n"
+#: Indonesian words of the check messages that an English message must not keep.
+_INDONESIAN = re.compile(r"\b(Baris|tertulis|tetapi|lebih (besar|kecil)|daripada|jumlah rinciannya|tidak ada|"
+                         r"kode rekening|kode kegiatan|dihitung|sebelum perubahan|hasil hitungan)\b")
+
+
+@pytest.mark.parametrize("name", ["broken-jumlah-rincian.xlsx", "broken-jumlah.xlsx", "broken-silpa.xlsx",
+                                  "broken-kode-rekening.xlsx"])
+def test_check_messages_in_english_from_the_catalogue(fixtures, ref, name):
+    """Every check problem (and the totals listed under it) is a template: through the compiled
+    English catalogue (``scripts/i18n.sh compile``) no Indonesian is left; without it, Indonesian."""
+    english = gettext.translation("ckanext-bandaaceh", localedir=str(I18N), languages=["en"]).gettext
+    problems = validate(read_budget(fixtures / name, reference=ref), ref)
+    assert problems
+    for p in problems + [r for p in problems for r in p.related]:
+        assert p.template and p.text() == p.message
+        text = p.text(english)
+        assert not _INDONESIAN.search(text), text
+        assert text.startswith(f"Row {p.row}: "), text
+
+
+def test_larger_in_words_phrase_in_both_languages(ref):
+    english = gettext.translation("ckanext-bandaaceh", localedir=str(I18N), languages=["en"]).gettext
+    bigger = larger_in_words(D(1500), D(1000))
+    smaller = larger_in_words(D(1000), D(1500), SIDE_WRITTEN, N_("hasil hitungan"))
+    assert str(bigger) == "yang tertulis lebih besar Rp 500 daripada hasil penjumlahan"
+    assert bigger.message(english) == "the stated amount is Rp 500 larger than the sum"
+    assert smaller.message(english) == "the stated amount is Rp 500 smaller than the computed amount"
+    # as a param it survives JSON (a job's result in Redis) and is worded when shown
+    back = params_from_json(json.loads(json.dumps(params_to_json({"comparison": smaller}))))
+    assert back == {"comparison": smaller} and render("{comparison}.", back, english) == smaller.message(english) + "."

@@ -1,6 +1,7 @@
 """Checks of a budget against the reference lists and its own stated totals.
 
-Problem codes (stable; messages are in Bahasa Indonesia):
+Problem codes (stable; messages are templates: Indonesian msgids marked with ``N_`` and their
+params, worded in the request's language by :meth:`Problem.text`):
 
 errors
     ``unknown_account`` (code not in the chart and its kelompok unknown too),
@@ -28,23 +29,39 @@ from decimal import Decimal
 
 from .model import Budget, BudgetLine, Problem, StatedTotal, ancestor_keys, format_rupiah, summarise
 from ..reference import Reference
+from ..spreadsheet import N_, Phrase
 from ..reference import load_lists as load_reference
 
 __all__ = ["Problem", "validate", "has_errors", "order_problems", "unlisted_codes", "missing_period_problem", "larger_in_words",
-           "TOLERANCE", "STATED_LABELS", "DECISIVE"]
+           "TOLERANCE", "STATED_LABELS", "DECISIVE", "SIDE_WRITTEN", "SIDE_SUM"]
 
 #: Differences smaller than this are rounding, not mismatches.
 TOLERANCE = Decimal("0.01")
 
+#: Names of the stated totals (msgids; :func:`stated_label` gives one as a message param).
 STATED_LABELS = {
-    "pendapatan": "Jumlah pendapatan",
-    "belanja": "Jumlah belanja",
-    "surplus": "Surplus/(defisit)",
-    "penerimaan_pembiayaan": "Jumlah penerimaan pembiayaan",
-    "pengeluaran_pembiayaan": "Jumlah pengeluaran pembiayaan",
-    "pembiayaan_netto": "Pembiayaan netto",
-    "silpa": "SILPA",
+    "pendapatan": N_("Jumlah pendapatan"),
+    "belanja": N_("Jumlah belanja"),
+    "surplus": N_("Surplus/(defisit)"),
+    "penerimaan_pembiayaan": N_("Jumlah penerimaan pembiayaan"),
+    "pengeluaran_pembiayaan": N_("Jumlah pengeluaran pembiayaan"),
+    "pembiayaan_netto": N_("Pembiayaan netto"),
+    "silpa": N_("SILPA"),
 }
+
+#: Sides of a comparison (:func:`larger_in_words`), msgids.
+SIDE_WRITTEN = N_("yang tertulis")
+SIDE_SUM = N_("hasil penjumlahan")
+_SIDE_DETAIL = N_("jumlah rinciannya")
+_SIDE_BEFORE_CHANGE = N_("sebelum + perubahan")
+_SIDE_COMPUTED = N_("hasil hitungan")
+_LARGER = N_("{found_label} lebih besar {amount} daripada {expected_label}")
+_SMALLER = N_("{found_label} lebih kecil {amount} daripada {expected_label}")
+
+
+def stated_label(st: StatedTotal) -> Phrase | str:
+    """The name of a stated total: ours (translatable) for a known kind, else the file's label."""
+    return Phrase(STATED_LABELS[st.kind]) if st.kind in STATED_LABELS else st.label
 
 
 def has_errors(problems: list[Problem]) -> bool:
@@ -63,23 +80,26 @@ def _label(line: BudgetLine) -> str:
 def _check_account(line: BudgetLine, ref: Reference) -> Problem | None:
     code = line.account
     if not code:
-        return Problem("error", "unknown_account", f"Baris {line.row}: kode rekening kosong.",
-                       row=line.row, field="kode_rekening", found=code, sheet=line.sheet)
+        return Problem.of("error", "unknown_account", N_("Baris {row}: kode rekening kosong."), {"row": line.row},
+                          row=line.row, field="kode_rekening", found=code, sheet=line.sheet)
     parts = code.split(".")
     jenis, kelompok = ".".join(parts[:3]), ".".join(parts[:2])
     if jenis in ref.rekening:
         return None
     if len(parts) >= 3 and kelompok in ref.rekening:
-        return Problem("warning", "unlisted_account",
-                       f"Baris {line.row}: kode rekening {code} ('{line.description}') tidak ada dalam bagan akun "
-                       f"APBDes; dihitung di bawah kelompok {kelompok} {ref.rekening[kelompok].nama}.",
-                       row=line.row, field="kode_rekening", found=code, expected=line.description, sheet=line.sheet)
+        return Problem.of("warning", "unlisted_account", N_(
+            "Baris {row}: kode rekening {code} ('{description}') tidak ada dalam bagan akun APBDes; dihitung di "
+            "bawah kelompok {kelompok} {kelompok_name}."),
+            {"row": line.row, "code": code, "description": line.description, "kelompok": kelompok,
+             "kelompok_name": ref.rekening[kelompok].nama},
+            row=line.row, field="kode_rekening", found=code, expected=line.description, sheet=line.sheet)
     if len(parts) <= 3:
-        msg = f"Baris {line.row}: kode rekening {code} tidak ada dalam bagan akun APBDes (Permendagri 20/2018)."
+        msg = N_("Baris {row}: kode rekening {code} tidak ada dalam bagan akun APBDes (Permendagri 20/2018).")
     else:
-        msg = (f"Baris {line.row}: kode rekening {code} tidak dikenal; jenis induknya {jenis} "
-               f"tidak ada dalam bagan akun APBDes (Permendagri 20/2018).")
-    return Problem("error", "unknown_account", msg, row=line.row, field="kode_rekening", found=code, sheet=line.sheet)
+        msg = N_("Baris {row}: kode rekening {code} tidak dikenal; jenis induknya {jenis} tidak ada dalam bagan "
+                 "akun APBDes (Permendagri 20/2018).")
+    return Problem.of("error", "unknown_account", msg, {"row": line.row, "code": code, "jenis": jenis},
+                      row=line.row, field="kode_rekening", found=code, sheet=line.sheet)
 
 
 def _kegiatan_problems(budget: Budget, ref: Reference) -> list[Problem]:
@@ -98,20 +118,23 @@ def _kegiatan_problems(budget: Budget, ref: Reference) -> list[Problem]:
         first = lines[0]
         where = ", ".join(str(ln.row) for ln in lines[:8] if ln.row) + (" …" if len(lines) > 8 else "")
         if "." not in code:
-            out.append(Problem(
+            out.append(Problem.of(
                 "error", "unknown_bidang",
-                f"Baris {first.row}: kode bidang {code} (dari {first.kegiatan}) tidak dikenal; bidang yang sah "
-                f"01–05 (baris {where}).",
+                N_("Baris {row}: kode bidang {code} (dari {kegiatan}) tidak dikenal; bidang yang sah 01–05 "
+                   "(baris {rows})."),
+                {"row": first.row, "code": code, "kegiatan": first.kegiatan, "rows": where},
                 row=first.row, field="kode_kegiatan", found=first.kegiatan, sheet=first.sheet))
             continue
         parts = code.split(".")
         parent = next(p for p in (".".join(parts[:2]), parts[0]) if p in ref.kegiatan)
         name = budget.kegiatan_names.get(code) or next((ln.description for ln in lines if ln.description), "")
-        out.append(Problem(
+        out.append(Problem.of(
             "warning", "unlisted_kegiatan",
-            f"Baris {first.row}: kode kegiatan {code} '{name}' tidak ada dalam daftar nasional maupun daftar "
-            f"lokal Kota Banda Aceh; dihitung di bawah {parent} {ref.kegiatan[parent].nama} "
-            f"(baris {where}). Jika kode ini sah, tambahkan ke config/reference/kegiatan-lokal-banda-aceh.csv.",
+            N_("Baris {row}: kode kegiatan {code} '{name}' tidak ada dalam daftar nasional maupun daftar lokal "
+               "Kota Banda Aceh; dihitung di bawah {parent} {parent_name} (baris {rows}). Jika kode ini sah, "
+               "tambahkan ke config/reference/kegiatan-lokal-banda-aceh.csv."),
+            {"row": first.row, "code": code, "name": name, "parent": parent, "parent_name": ref.kegiatan[parent].nama,
+             "rows": where},
             row=first.row, field="kode_kegiatan", found=code, expected=name, sheet=first.sheet))
     return out
 
@@ -128,12 +151,13 @@ def unlisted_codes(problems: list[Problem]) -> list[dict[str, str | int | None]]
     return out
 
 
-def larger_in_words(found: Decimal, expected: Decimal, found_label: str = "yang tertulis",
-                    expected_label: str = "hasil penjumlahan") -> str:
-    """``'yang tertulis lebih besar Rp 1.000.000 daripada hasil penjumlahan'`` (or lebih kecil)."""
+def larger_in_words(found: Decimal, expected: Decimal, found_label: str = SIDE_WRITTEN,
+                    expected_label: str = SIDE_SUM) -> Phrase:
+    """``yang tertulis lebih besar Rp 1.000.000 daripada hasil penjumlahan`` (or lebih kecil) as a
+    message param; the side labels are msgids (``N_``), worded with the message."""
     diff = found - expected
-    word = "lebih besar" if diff > 0 else "lebih kecil"
-    return f"{found_label} {word} {format_rupiah(abs(diff))} daripada {expected_label}"
+    return Phrase(_LARGER if diff > 0 else _SMALLER, {
+        "found_label": Phrase(found_label), "amount": format_rupiah(abs(diff)), "expected_label": Phrase(expected_label)})
 
 
 def _differs(a: Decimal, b: Decimal) -> bool:
@@ -145,7 +169,9 @@ DECISIVE = ("unknown_gampong", "missing_gampong", "hint_mismatch", "missing_year
 #: Mismatches that can follow from one wrong row further down.
 _CONSEQUENCES = ("sum_mismatch", "total_mismatch", "silpa_mismatch", "summary_mismatch")
 #: Amount fields of a line/stated total checked against the sum of its lines: (attribute, label).
-_AMOUNTS = (("anggaran", "anggaran"), ("realisasi", "realisasi"), ("anggaran_sebelum", "anggaran sebelum perubahan"))
+#: The label is the problem's ``field`` and, as a msgid, the word in its message.
+_AMOUNTS = (("anggaran", N_("anggaran")), ("realisasi", N_("realisasi")),
+            ("anggaran_sebelum", N_("anggaran sebelum perubahan")))
 
 
 def validate(budget: Budget, reference: Reference | None = None) -> list[Problem]:
@@ -153,16 +179,16 @@ def validate(budget: Budget, reference: Reference | None = None) -> list[Problem
     ref = reference if reference is not None else load_reference()
     problems: list[Problem] = list(budget.problems)
     if not budget.kode_wilayah and not any(p.code == "unknown_gampong" for p in problems):
-        problems.append(Problem("error", "missing_gampong", "Gampong tidak diketahui: berkas tidak menyebutkannya "
-                                "dan tidak diberikan.", field="gampong"))
+        problems.append(Problem.of("error", "missing_gampong", N_(
+            "Gampong tidak diketahui: berkas tidak menyebutkannya dan tidak diberikan."), field="gampong"))
     if budget.tahun is None:
-        problems.append(Problem("error", "missing_year", "Tahun anggaran tidak diketahui: berkas tidak menyebutkannya "
-                                "dan tidak diberikan.", field="tahun"))
+        problems.append(Problem.of("error", "missing_year", N_(
+            "Tahun anggaran tidak diketahui: berkas tidak menyebutkannya dan tidak diberikan."), field="tahun"))
     if budget.tahap == "realisasi" and not budget.periode:
         problems.append(missing_period_problem(budget))
     leaves = [ln for ln in budget.lines if ln.is_leaf]
     if not leaves:
-        problems.append(Problem("error", "no_lines", "Berkas tidak berisi baris anggaran."))
+        problems.append(Problem.of("error", "no_lines", N_("Berkas tidak berisi baris anggaran.")))
 
     # Per-line checks, and sums of leaves for every containing (account, kegiatan) key.
     agg: dict[tuple, dict[str, Decimal]] = {}
@@ -176,20 +202,24 @@ def validate(budget: Budget, reference: Reference | None = None) -> list[Problem
         if not ln.is_leaf:
             continue
         if ln.account and ln.account.split(".")[0] == "5" and not ln.kegiatan:
-            problems.append(Problem("warning", "missing_kegiatan",
-                                    f"Baris {ln.row}: belanja {ln.account} tidak berada di bawah kegiatan mana pun.",
-                                    row=ln.row, field="kode_kegiatan", sheet=ln.sheet))
+            problems.append(Problem.of("warning", "missing_kegiatan",
+                                       N_("Baris {row}: belanja {account} tidak berada di bawah kegiatan mana pun."),
+                                       {"row": ln.row, "account": ln.account},
+                                       row=ln.row, field="kode_kegiatan", sheet=ln.sheet))
         if ln.sumber_dana and not ref.is_known_sumber_dana(ln.sumber_dana):
             known = ", ".join(sorted(ref.sumber_dana))
-            problems.append(Problem("warning", "unknown_sumber_dana",
-                                    f"Baris {ln.row}: sumber dana '{ln.sumber_dana}' tidak dikenal (yang dikenal: {known}, ADG).",
-                                    row=ln.row, field="sumber_dana", found=ln.sumber_dana, sheet=ln.sheet))
+            problems.append(Problem.of("warning", "unknown_sumber_dana",
+                                       N_("Baris {row}: sumber dana '{sumber_dana}' tidak dikenal (yang dikenal: "
+                                          "{known}, ADG)."),
+                                       {"row": ln.row, "sumber_dana": ln.sumber_dana, "known": known},
+                                       row=ln.row, field="sumber_dana", found=ln.sumber_dana, sheet=ln.sheet))
         if ln.realisasi is not None and ln.realisasi > ln.anggaran:
-            problems.append(Problem("warning", "realisasi_exceeds_anggaran",
-                                    f"Baris {ln.row}: realisasi {format_rupiah(ln.realisasi)} melebihi anggaran "
-                                    f"{format_rupiah(ln.anggaran)} ({_label(ln)}).",
-                                    row=ln.row, field="realisasi", expected=ln.anggaran, found=ln.realisasi,
-                                    sheet=ln.sheet))
+            problems.append(Problem.of("warning", "realisasi_exceeds_anggaran",
+                                       N_("Baris {row}: realisasi {realisasi} melebihi anggaran {anggaran} ({line})."),
+                                       {"row": ln.row, "realisasi": format_rupiah(ln.realisasi),
+                                        "anggaran": format_rupiah(ln.anggaran), "line": _label(ln)},
+                                       row=ln.row, field="realisasi", expected=ln.anggaran, found=ln.realisasi,
+                                       sheet=ln.sheet))
         if not ln.account:
             continue
         for key in ancestor_keys(ln.key):
@@ -206,7 +236,7 @@ def validate(budget: Budget, reference: Reference | None = None) -> list[Problem
         for attr, label in _AMOUNTS:
             stated, total = getattr(ln, attr), agg[ln.key].get(attr)
             if stated is not None and total is not None and _differs(stated, total):
-                problems.append(_sum_problem(ln, label if attr != "anggaran" else "anggaran", total, stated))
+                problems.append(_sum_problem(ln, label, total, stated))
 
     summary = summarise(budget)
     for st in budget.stated:
@@ -251,49 +281,52 @@ def missing_period_problem(budget: Budget) -> Problem:
     """``missing_period``: the file states no publishable period; names the parameter ``periode``."""
     said = budget.hints.get("periode_text")
     if said:
-        msg = (f"Berkas menyebut periode '{said}', yang bukan semester-1 (s.d. 30 Juni) maupun tahunan "
-               f"(s.d. 31 Desember); berikan periode laporan (parameter periode: semester-1 atau tahunan).")
+        msg = N_("Berkas menyebut periode '{said}', yang bukan semester-1 (s.d. 30 Juni) maupun tahunan "
+                 "(s.d. 31 Desember); berikan periode laporan (parameter periode: semester-1 atau tahunan).")
     else:
-        msg = ("Periode laporan realisasi tidak disebutkan di judul berkas (misalnya 'Semester I' atau "
-               "'s.d. 31 Desember'); berikan periode laporan (parameter periode: semester-1 atau tahunan).")
-    return Problem("error", "missing_period", msg, field="periode", found=said)
+        msg = N_("Periode laporan realisasi tidak disebutkan di judul berkas (misalnya 'Semester I' atau "
+                 "'s.d. 31 Desember'); berikan periode laporan (parameter periode: semester-1 atau tahunan).")
+    return Problem.of("error", "missing_period", msg, {"said": said} if said else {}, field="periode", found=said)
 
 
 def _sum_problem(ln: BudgetLine, which: str, expected: Decimal, found: Decimal) -> Problem:
-    return Problem(
+    return Problem.of(
         "error",
         "sum_mismatch",
-        f"Baris {ln.row}: {which} {_label(ln)} tertulis {format_rupiah(found)}, tetapi jumlah rinciannya "
-        f"{format_rupiah(expected)}: {larger_in_words(found, expected, 'yang tertulis', 'jumlah rinciannya')}.",
+        N_("Baris {row}: {which} {line} tertulis {found}, tetapi jumlah rinciannya {expected}: {comparison}."),
+        {"row": ln.row, "which": Phrase(which), "line": _label(ln), "found": format_rupiah(found),
+         "expected": format_rupiah(expected), "comparison": larger_in_words(found, expected, SIDE_WRITTEN, _SIDE_DETAIL)},
         row=ln.row, field=which, expected=expected, found=found, sheet=ln.sheet,
     )
 
 
 def _change_problem(ln: BudgetLine) -> Problem:
     before, change = ln.anggaran_sebelum or Decimal(0), ln.perubahan or Decimal(0)
-    return Problem(
+    return Problem.of(
         "error",
         "change_mismatch",
-        f"Baris {ln.row}: {_label(ln)}: sebelum perubahan {format_rupiah(before)} ditambah perubahan "
-        f"{format_rupiah(change)} = {format_rupiah(before + change)}, tetapi sesudah perubahan tertulis "
-        f"{format_rupiah(ln.anggaran)}: "
-        f"{larger_in_words(ln.anggaran, before + change, 'yang tertulis', 'sebelum + perubahan')}.",
+        N_("Baris {row}: {line}: sebelum perubahan {before} ditambah perubahan {change} = {after}, tetapi sesudah "
+           "perubahan tertulis {stated}: {comparison}."),
+        {"row": ln.row, "line": _label(ln), "before": format_rupiah(before), "change": format_rupiah(change),
+         "after": format_rupiah(before + change), "stated": format_rupiah(ln.anggaran),
+         "comparison": larger_in_words(ln.anggaran, before + change, SIDE_WRITTEN, _SIDE_BEFORE_CHANGE)},
         row=ln.row, field="perubahan", expected=before + change, found=ln.anggaran, sheet=ln.sheet,
     )
 
 
 def _stated_problem(st: StatedTotal, which: str, expected: Decimal, found: Decimal) -> Problem:
-    label = STATED_LABELS.get(st.kind, st.label)
     if st.kind == "silpa":
         code = "silpa_mismatch"
-        how = "pendapatan − belanja + pembiayaan netto"
+        how = N_("pendapatan − belanja + pembiayaan netto")
     else:
         code = "total_mismatch"
-        how = "jumlah baris rinciannya"
-    return Problem(
+        how = N_("jumlah baris rinciannya")
+    return Problem.of(
         "error",
         code,
-        f"Baris {st.row}: {label} ({which}) tertulis {format_rupiah(found)}, tetapi {how} = "
-        f"{format_rupiah(expected)}: {larger_in_words(found, expected, 'yang tertulis', 'hasil hitungan')}.",
+        N_("Baris {row}: {label} ({which}) tertulis {found}, tetapi {how} = {expected}: {comparison}."),
+        {"row": st.row, "label": stated_label(st), "which": Phrase(which), "found": format_rupiah(found),
+         "how": Phrase(how), "expected": format_rupiah(expected),
+         "comparison": larger_in_words(found, expected, SIDE_WRITTEN, _SIDE_COMPUTED)},
         row=st.row, field=which, expected=expected, found=found, sheet=st.sheet,
     )

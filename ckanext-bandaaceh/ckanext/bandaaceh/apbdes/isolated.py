@@ -25,7 +25,8 @@ __all__ = ["read_checked_isolated"]
 
 _MODEL = __name__.rsplit(".", 1)[0] + ".model"
 _CLASSES = ({(_MODEL, n) for n in ("Budget", "BudgetLine", "StatedTotal", "Problem")} | {("decimal", "Decimal")}
-            | {(__name__.rsplit(".", 2)[0] + ".spreadsheet.errors", "_rebuild")})  # a problem's SpreadsheetError
+            # a problem's SpreadsheetError and its phrases (labels, comparisons)
+            | {(__name__.rsplit(".", 2)[0] + ".spreadsheet.errors", n) for n in ("_rebuild", "Phrase")})
 
 
 def _allowed(module: str, name: str) -> bool:

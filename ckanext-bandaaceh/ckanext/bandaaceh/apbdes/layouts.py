@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Sequence
 
-from ..spreadsheet import parse_number
+from ..spreadsheet import N_, Phrase, parse_number
 from .codes import CodeInfo, normalise_sumber_dana, parse_code, split_code_text
 from .model import Budget, BudgetLine, Problem, StatedTotal, mark_leaves
 from .period import find_period
@@ -379,10 +379,11 @@ class Builder:
             self._emit(CodeInfo("account", account=acct), desc, ang, real, sumber, row, sheet)
             return
         self.budget.problems.append(
-            Problem(
+            Problem.of(
                 "error",
                 "missing_code",
-                f"Baris {row} berisi jumlah tetapi tidak memiliki kode rekening: '{desc or ''}'.",
+                N_("Baris {row} berisi jumlah tetapi tidak memiliki kode rekening: '{description}'."),
+                {"row": row, "description": desc or ""},
                 row=row,
                 field="kode_rekening",
                 found=desc,
@@ -461,10 +462,11 @@ def read_table_layout(
             info = parse_code(raw_code)
             if info is None:
                 budget.problems.append(
-                    Problem(
+                    Problem.of(
                         "error",
                         "unknown_account",
-                        f"Baris {rowno}: '{raw_code}' bukan kode rekening atau kode kegiatan yang sah.",
+                        N_("Baris {row}: '{code}' bukan kode rekening atau kode kegiatan yang sah."),
+                        {"row": rowno, "code": raw_code},
                         row=rowno,
                         field="kode_rekening",
                         found=raw_code,
@@ -487,15 +489,16 @@ def read_table_layout(
                 # text in an amount column without a code: a title or signature row
                 builder.skipped_texts.extend(t for t in map(cell_text, r) if t)
                 continue
-            for ok, col, name in ((ok_a, header.anggaran, "anggaran"), (ok_r, header.realisasi, "realisasi"),
-                                  (ok_b, header.sebelum, "anggaran sebelum perubahan"),
-                                  (ok_c, header.selisih, "perubahan")):
+            for ok, col, name in ((ok_a, header.anggaran, N_("anggaran")), (ok_r, header.realisasi, N_("realisasi")),
+                                  (ok_b, header.sebelum, N_("anggaran sebelum perubahan")),
+                                  (ok_c, header.selisih, N_("perubahan"))):
                 if not ok:
                     budget.problems.append(
-                        Problem(
+                        Problem.of(
                             "error",
                             "invalid_amount",
-                            f"Baris {rowno}: nilai {name} '{get(r, col)}' bukan angka.",
+                            N_("Baris {row}: nilai {name} '{value}' bukan angka."),
+                            {"row": rowno, "name": Phrase(name), "value": str(get(r, col))},
                             row=rowno,
                             field=name,
                             found=str(get(r, col)),

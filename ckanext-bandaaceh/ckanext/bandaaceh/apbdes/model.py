@@ -70,9 +70,11 @@ class Problem:
 
     ``code`` is stable (e.g. ``sum_mismatch``); ``message`` is in Bahasa Indonesia.
     ``row`` is the 1-based row of the sheet (or CSV member) named by ``sheet``.
-    ``template``/``params``: when set, ``message`` is ``template`` (an Indonesian msgid marked
-    with ``N_``) filled with ``params`` (a spreadsheet error among them shown whole), and
-    :meth:`text` gives it in another language (problems built on a ``SpreadsheetError``).
+    ``template``/``params``: when set (:meth:`of`: the problems of the readers and checks),
+    ``message`` is ``template`` (an Indonesian msgid marked with ``N_``) filled with ``params``
+    (a spreadsheet error among them shown whole, a ``Phrase`` such as a label or the comparison
+    of :func:`~.checks.larger_in_words` worded in the same language; amounts are formatted
+    ``Rp 1.234.567`` strings), and :meth:`text` gives it in another language.
     """
 
     severity: Literal["error", "warning"]

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..spreadsheet import N_, Sheet, SpreadsheetError, Workbook, read_workbook
+from ..spreadsheet import N_, Phrase, Sheet, SpreadsheetError, Workbook, read_workbook
 from ..spreadsheet.errors import number
 from ..spreadsheet.safety import ZipLimitError, ZipPolicy, check_zip_members, open_zip, read_zip_member
 from .errors import BudgetReadError, UnknownLayoutError
@@ -215,9 +215,10 @@ def _mismatch(budget: Budget, what: str, given: Any, found: Any) -> None:
     # a stage or period can legitimately differ (e.g. the murni columns of a PAK export).
     severity = "error" if what in ("Gampong", "Tahun") else "warning"
     budget.problems.append(
-        Problem(severity, "hint_mismatch",
-                f"{what} yang diberikan ({given}) berbeda dengan yang tertulis di berkas ({found}).",
-                field=what.lower(), expected=given, found=found)
+        Problem.of(severity, "hint_mismatch",
+                   N_("{what} yang diberikan ({given}) berbeda dengan yang tertulis di berkas ({found})."),
+                   {"what": Phrase(what), "given": str(given), "found": str(found)},
+                   field=what.lower(), expected=given, found=found)
     )
 
 
@@ -229,11 +230,11 @@ def _apply_identity(budget: Budget, ref: Reference, gampong: str | None, entry, 
         hinted = ref.find_gampong(hints["gampong_name"])
     if gampong:
         if entry is None:
-            budget.problems.append(Problem("error", "unknown_gampong",
-                                           f"Gampong '{gampong}' tidak ada dalam daftar wilayah Kota Banda Aceh.",
-                                           field="gampong", found=gampong))
+            budget.problems.append(Problem.of("error", "unknown_gampong",
+                                              N_("Gampong '{gampong}' tidak ada dalam daftar wilayah Kota Banda Aceh."),
+                                              {"gampong": gampong}, field="gampong", found=gampong))
         elif hinted is not None and hinted.kode != entry.kode:
-            _mismatch(budget, "Gampong", f"{entry.kode} {entry.nama}", f"{hinted.kode} {hinted.nama}")
+            _mismatch(budget, N_("Gampong"), f"{entry.kode} {entry.nama}", f"{hinted.kode} {hinted.nama}")
     else:
         entry = hinted
     if entry is not None:
@@ -244,7 +245,7 @@ def _apply_identity(budget: Budget, ref: Reference, gampong: str | None, entry, 
 
     if tahun is not None:
         if hints.get("tahun") and hints["tahun"] != tahun:
-            _mismatch(budget, "Tahun", tahun, hints["tahun"])
+            _mismatch(budget, N_("Tahun"), tahun, hints["tahun"])
         budget.tahun = int(tahun)
     else:
         budget.tahun = hints.get("tahun")
@@ -252,13 +253,13 @@ def _apply_identity(budget: Budget, ref: Reference, gampong: str | None, entry, 
     default_tahap = "realisasi" if budget.layout == "realisasi" else "murni"
     if tahap is not None:
         if hints.get("tahap") and hints["tahap"] != tahap:
-            _mismatch(budget, "Tahap", tahap, hints["tahap"])
+            _mismatch(budget, N_("Tahap"), tahap, hints["tahap"])
         budget.tahap = tahap
     else:
         budget.tahap = hints.get("tahap") or default_tahap
     if budget.tahap == "realisasi":
         if periode is not None and hints.get("periode") and hints["periode"] != periode:
-            _mismatch(budget, "Periode", periode, hints["periode"])
+            _mismatch(budget, N_("Periode"), periode, hints["periode"])
         budget.periode = periode or hints.get("periode")
     else:
         budget.periode = None

@@ -15,8 +15,8 @@ import re
 from decimal import Decimal
 from typing import Any, Sequence
 
-from ..spreadsheet.errors import N_
-from .checks import TOLERANCE, STATED_LABELS, larger_in_words
+from ..spreadsheet.errors import N_, Phrase
+from .checks import TOLERANCE, larger_in_words, stated_label
 from .errors import BudgetReadError
 from .layouts import Header, read_table_layout
 from .model import Budget, BudgetLine, Problem, format_rupiah, mark_leaves, summarise
@@ -81,10 +81,10 @@ def read_sheets(found: Sequence[tuple[Any, Header]], budget: Budget, reference: 
     if ignored:
         first = details[0][0]
         others = ", ".join(f"'{n}'" for n in ignored)
-        budget.problems.append(Problem(
+        budget.problems.append(Problem.of(
             "warning", "other_sheets_ignored",
-            f"Sheet {others} mengulang bagian anggaran yang sudah dibaca dari sheet '{first}' dan diabaikan.",
-            sheet=first, found=others))
+            N_("Sheet {others} mengulang bagian anggaran yang sudah dibaca dari sheet '{first}' dan diabaikan."),
+            {"others": others, "first": first}, sheet=first, found=others))
 
 
 def _join(budget: Budget, parts: list[Budget]) -> None:
@@ -105,12 +105,13 @@ def _total(budget: Budget, account: str, kegiatan: str | None) -> Decimal:
                 and (kegiatan is None or is_within(ln.kegiatan, kegiatan))), Decimal(0))
 
 
-def _mismatch(sheet: str, row: int | None, what: str, stated: Decimal, computed: Decimal) -> Problem:
-    return Problem(
+def _mismatch(sheet: str, row: int | None, what: str | Phrase, stated: Decimal, computed: Decimal) -> Problem:
+    return Problem.of(
         "error", "summary_mismatch",
-        f"Baris {row}: {what} di sheet ringkasan '{sheet}' tertulis {format_rupiah(stated)}, tetapi rincian di "
-        f"sheet lain berjumlah {format_rupiah(computed)}: "
-        f"{larger_in_words(stated, computed, 'ringkasan', 'rinciannya')}.",
+        N_("Baris {row}: {what} di sheet ringkasan '{sheet}' tertulis {stated}, tetapi rincian di sheet lain "
+           "berjumlah {computed}: {comparison}."),
+        {"row": row, "what": what, "sheet": sheet, "stated": format_rupiah(stated), "computed": format_rupiah(computed),
+         "comparison": larger_in_words(stated, computed, N_("ringkasan"), N_("rinciannya"))},
         row=row, sheet=sheet, field="anggaran", expected=computed, found=stated)
 
 
@@ -127,7 +128,7 @@ def _check_summary(budget: Budget, sheet: str, part: Budget) -> list[Problem]:
     for st in part.stated:
         computed = summary.stated_value(st.kind)
         if st.anggaran is not None and computed is not None and abs(computed - st.anggaran) >= TOLERANCE:
-            out.append(_mismatch(sheet, st.row, STATED_LABELS.get(st.kind, st.label), st.anggaran, computed))
+            out.append(_mismatch(sheet, st.row, stated_label(st), st.anggaran, computed))
     return out
 
 

@@ -197,10 +197,11 @@ def read_siskeudes(
         except ValueError as exc:
             if (table, row, col) not in reported:
                 reported.add((table, row, col))
-                why = "di luar jangkauan" if "jangkauan" in str(exc) else "bukan angka"
+                why = (N_("Baris {row}: nilai kolom {column} '{value}' di luar jangkauan.") if "jangkauan" in str(exc)
+                       else N_("Baris {row}: nilai kolom {column} '{value}' bukan angka."))
                 budget.problems.append(
-                    Problem("error", "invalid_amount", f"Baris {row}: nilai kolom {col} '{raw}' {why}.",
-                            row=row, field=col, found=str(raw), sheet=table)
+                    Problem.of("error", "invalid_amount", why, {"row": row, "column": col, "value": str(raw)},
+                               row=row, field=col, found=str(raw), sheet=table)
                 )
             return Decimal(0)
         return v if v is not None else Decimal(0)

@@ -20,7 +20,7 @@ Runtime dependencies: python-calamine, charset-normalizer, olefile, google-re2.
 """
 from .dates import parse_date
 from .detect import detect_format
-from .errors import N_, SpreadsheetError, cell_ref, column_letter, params_from_json, params_to_json, render
+from .errors import N_, Phrase, SpreadsheetError, cell_ref, column_letter, params_from_json, params_to_json, render
 from .export import csv_cell, format_value, to_csv
 from .numeric import NumberInfo, parse_number, parse_number_info
 from .reader import Sheet, Workbook, read_workbook
@@ -30,6 +30,7 @@ from .tidy import DIMENSION_COLUMNS, tidy_table
 __all__ = [
     "DIMENSION_COLUMNS",
     "N_",
+    "Phrase",
     "SpreadsheetError",
     "detect_format",
     "Sheet",

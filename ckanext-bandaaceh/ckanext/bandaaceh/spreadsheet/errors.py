@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["N_", "SpreadsheetError", "column_letter", "cell_ref", "number", "render", "params_to_json",
+__all__ = ["N_", "Phrase", "SpreadsheetError", "column_letter", "cell_ref", "number", "render", "params_to_json",
            "params_from_json", "location"]
 
 
@@ -183,13 +183,62 @@ def render(template: str, params: Mapping[str, object] | None = None,
     return _fill(tr(template), shown, template)
 
 
+class Phrase:
+    """A part of a message that is worded on its own: a msgid (marked with ``N_``) and its params,
+    e.g. a label (``yang tertulis``) or a comparison (``{found} lebih besar {amount} daripada {expected}``).
+    As a param of :func:`render` it is shown through the same translation function as the message."""
+
+    __slots__ = ("template", "params")
+
+    def __init__(self, template: str, params: Mapping[str, object] | None = None) -> None:
+        self.template, self.params = template, dict(params or {})
+
+    def message(self, translate: Callable[[str], str] | None = None) -> str:
+        """The phrase through ``translate`` (none: Indonesian)."""
+        return render(self.template, self.params, translate)
+
+    reason_message = message
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-friendly form; :meth:`from_dict` rebuilds it."""
+        return {"template": self.template, "params": params_to_json(self.params)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> "Phrase":
+        """The phrase :meth:`as_dict` described."""
+        return cls(str(data["template"]), params_from_json(data.get("params") or {}))  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Phrase) and (self.template, self.params) == (other.template, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.template)
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.template!r}, {self.params!r})"
+
+    def __str__(self) -> str:
+        return self.message()
+
+
 def params_to_json(params: Mapping[str, object]) -> dict[str, object]:
-    """``params`` with each :class:`SpreadsheetError` as ``{"spreadsheet_error": {...}}``."""
-    return {k: {"spreadsheet_error": v.as_dict()} if isinstance(v, SpreadsheetError) else v
-            for k, v in params.items()}
+    """``params`` with each :class:`SpreadsheetError` as ``{"spreadsheet_error": {...}}`` and each
+    :class:`Phrase` as ``{"phrase": {...}}``."""
+    def conv(v: object) -> object:
+        if isinstance(v, SpreadsheetError):
+            return {"spreadsheet_error": v.as_dict()}
+        if isinstance(v, Phrase):
+            return {"phrase": v.as_dict()}
+        return v
+    return {k: conv(v) for k, v in params.items()}
 
 
 def params_from_json(params: Mapping[str, object]) -> dict[str, object]:
     """The inverse of :func:`params_to_json`."""
-    return {k: SpreadsheetError.from_dict(v["spreadsheet_error"])
-            if isinstance(v, dict) and set(v) == {"spreadsheet_error"} else v for k, v in params.items()}
+    def conv(v: object) -> object:
+        if isinstance(v, dict) and set(v) == {"spreadsheet_error"}:
+            return SpreadsheetError.from_dict(v["spreadsheet_error"])
+        if isinstance(v, dict) and set(v) == {"phrase"}:
+            return Phrase.from_dict(v["phrase"])
+        return v
+    return {k: conv(v) for k, v in params.items()}

@@ -30,7 +30,7 @@ from werkzeug.datastructures import FileStorage
 from ckanext.bandaaceh import apbdes, datastore, reference
 from ckanext.bandaaceh.apbdes.isolated import read_checked_isolated
 from ckanext.bandaaceh.site import portal_reference, site_user_name
-from ckanext.bandaaceh.spreadsheet import N_, params_from_json, render
+from ckanext.bandaaceh.spreadsheet import N_, Phrase, params_from_json, render
 
 from .identity import (DATASET_TYPE, ROLE_FIELD, ROLE_LINES, ROLE_SOURCE, budget_name, dataset_title,
                        resolve_gampong, show_dataset, tahap_label)
@@ -106,10 +106,11 @@ def control_character_problems(budget: apbdes.Budget) -> list[apbdes.Problem]:
                               ("uraian", ln.description), ("sumber_dana", ln.sumber_dana)):
             found = CONTROL_CHARACTERS.search(value or "")
             if found:
-                problems.append(apbdes.Problem(
+                problems.append(apbdes.Problem.of(
                     "error", "control_character",
-                    f"Kolom {column} berisi karakter kendali U+{ord(found.group()):04X} yang tidak boleh ada "
-                    "di data anggaran; hapus karakter itu dari sel tersebut lalu unggah ulang.",
+                    N_("Kolom {column} berisi karakter kendali {character} yang tidak boleh ada di data anggaran; "
+                       "hapus karakter itu dari sel tersebut lalu unggah ulang."),
+                    {"column": column, "character": f"U+{ord(found.group()):04X}"},
                     row=ln.row, sheet=ln.sheet, field=column,
                     found=CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", value or "")))
     return problems
@@ -135,26 +136,30 @@ def amount_problems(budget: apbdes.Budget, *, max_line: int, max_budget: int) ->
             if value is None:
                 continue
             if value < 0 and (ln.account or "")[:1] in ("4", "5"):
-                problems.append(apbdes.Problem(
+                problems.append(apbdes.Problem.of(
                     "error", "negative_amount",
-                    f"Kolom {column} rekening {ln.account} bernilai negatif ({fmt(value)}); pendapatan dan "
-                    "belanja tidak boleh negatif.", row=ln.row, sheet=ln.sheet, field=column, found=str(value)))
+                    N_("Kolom {column} rekening {account} bernilai negatif ({amount}); pendapatan dan belanja tidak "
+                       "boleh negatif."), {"column": column, "account": ln.account, "amount": fmt(value)}, row=ln.row, sheet=ln.sheet, field=column, found=str(value)))
             elif abs(value) > max_line:
-                problems.append(apbdes.Problem(
+                problems.append(apbdes.Problem.of(
                     "error", "amount_too_large",
-                    f"Kolom {column} rekening {ln.account} bernilai {fmt(value)}, di atas batas wajar satu baris "
-                    f"({fmt(Decimal(max_line))}, bandaaceh.apbdes.max_line_amount).",
+                    N_("Kolom {column} rekening {account} bernilai {amount}, di atas batas wajar satu baris "
+                       "({limit}, bandaaceh.apbdes.max_line_amount)."),
+                    {"column": column, "account": ln.account, "amount": fmt(value), "limit": fmt(Decimal(max_line))},
                     row=ln.row, sheet=ln.sheet, field=column, found=str(value), expected=f"<= {max_line}"))
     s = budget.summary()
-    totals = (("pendapatan", s.pendapatan), ("belanja", s.belanja), ("pembiayaan penerimaan", s.pembiayaan_penerimaan),
-              ("pembiayaan pengeluaran", s.pembiayaan_pengeluaran), ("realisasi pendapatan", s.realisasi_pendapatan),
-              ("realisasi belanja", s.realisasi_belanja))
+    totals = ((N_("Total pendapatan {amount}"), s.pendapatan), (N_("Total belanja {amount}"), s.belanja),
+              (N_("Total pembiayaan penerimaan {amount}"), s.pembiayaan_penerimaan),
+              (N_("Total pembiayaan pengeluaran {amount}"), s.pembiayaan_pengeluaran),
+              (N_("Total realisasi pendapatan {amount}"), s.realisasi_pendapatan),
+              (N_("Total realisasi belanja {amount}"), s.realisasi_belanja))
     for label, value in totals:
         if value is not None and abs(value) > max_budget:
-            problems.append(apbdes.Problem(
+            problems.append(apbdes.Problem.of(
                 "error", "budget_too_large",
-                f"Total {label} {fmt(value)} di atas batas wajar satu APBG ({fmt(Decimal(max_budget))}, "
-                "bandaaceh.apbdes.max_budget_amount).", found=str(value), expected=f"<= {max_budget}"))
+                N_("{total} di atas batas wajar satu APBG ({limit}, bandaaceh.apbdes.max_budget_amount)."),
+                {"total": Phrase(label, {"amount": fmt(value)}), "limit": fmt(Decimal(max_budget))},
+                found=str(value), expected=f"<= {max_budget}"))
     return problems
 
 
@@ -184,6 +189,10 @@ def _message(d: dict[str, Any]) -> str:
     return d["message"]
 
 
+#: How a message naming its row begins (then the row is not said again before it).
+_ROW_FIRST = N_("Baris {row}")
+
+
 def problem_text(d: dict[str, Any]) -> str:
     """``file, sheet S: Baris 87: ...`` of a problem dict (with ``file``), in the request's language;
     the row is said once (by the message when it names it)."""
@@ -192,7 +201,7 @@ def problem_text(d: dict[str, Any]) -> str:
     if d.get("sheet"):
         where.append(f"sheet {d['sheet']}")
     row = d.get("row")
-    if row and not message.startswith(f"Baris {row}"):
+    if row and not message.startswith((f"Baris {row}", tk._(_ROW_FIRST).format(row=row))):
         where.append(tk._("baris {row}").format(row=row))
     text = f"{', '.join(w for w in where if w)}: {message}"
     if d.get("related"):
