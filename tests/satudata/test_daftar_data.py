@@ -88,3 +88,21 @@ def test_the_page_shows_each_line_with_its_dataset(app, satudata_world, tmp_path
     status = helpers.call_action("satudata_status", {"user": world.produsen["name"]}, id=pkg["id"])
     assert status["daftar_data"] == {"tahun": 2025, "skpd": "dinkes", "judul": "Imunisasi Dasar",
                                      "frekuensi": "tahunan", "prioritas": False, "rilis": ["2025-03-31"]}
+
+
+@pytest.mark.usefixtures("portal")
+def test_an_unreadable_file_is_named_to_site_admins_on_the_page(app, satudata_world, tmp_path, monkeypatch) -> None:
+    """A broken Daftar Data file drops out of the page; a sysadmin sees which file and line, the
+    public does not."""
+    import ckan.plugins.toolkit as tk
+    from ckan.tests import factories
+
+    satudata_world()
+    write(tmp_path, "data:\n  - judul: Imunisasi Dasar\n    frekuensi: tahunan\n")
+    write(tmp_path, "data:\n  - judul: [A\n", skpd="dishub")
+    monkeypatch.setitem(tk.config, "bandaaceh.daftar_data_dir", str(tmp_path / "daftar-data"))
+    public = app.get("/daftar-data?tahun=2025").get_data(as_text=True)
+    assert "Imunisasi Dasar" in public and "daftar-data-errors" not in public
+    token = factories.APIToken(user=factories.Sysadmin()["name"])["token"]
+    admin = app.get("/daftar-data?tahun=2025", headers={"Authorization": token}).get_data(as_text=True)
+    assert "daftar-data-errors" in admin and "dishub.yaml:3: YAML tidak sah" in admin, admin[:2000]
