@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import functools
 import csv
+import gc
 import logging
 import os
 import shutil
@@ -226,6 +227,8 @@ def main() -> int:
     ap.add_argument("--fill-index", action="store_true",
                     help="index copies of the imported budgets' search entries for every gampong not imported "
                          "(Solr only, no CKAN dataset): the action and the page then see all gampong published")
+    ap.add_argument("--no-gc-freeze", action="store_true",
+                    help="do not gc.freeze() the objects of CKAN's start-up (deploy/wsgi.py does in each gunicorn worker)")
     ap.add_argument("--profile", action="store_true", help="print the top of a cProfile of the action and the page")
     ap.add_argument("--config-dir", type=Path, help="synthetic config/ folder (default: a temporary one; "
                     "with --keep, var/province-bench-config)")
@@ -259,6 +262,11 @@ def main() -> int:
     conf = load_config(str(REPO / "test.ini"))
     conf["bandaaceh.config_dir"] = str(config_dir)
     app = make_app(conf)
+    if not args.no_gc_freeze:  # as deploy/wsgi.py, freeze_startup_objects, in every gunicorn worker
+        gc.collect()
+        gc.freeze()
+    print(f"gc.freeze() after start-up (as deploy/wsgi.py): {gc.get_freeze_count()} objects frozen"
+          if not args.no_gc_freeze else "gc.freeze() after start-up: off (--no-gc-freeze)")
     import ckan.plugins.toolkit as tk
     from ckan.lib import search
 

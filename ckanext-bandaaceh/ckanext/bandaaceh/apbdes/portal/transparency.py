@@ -325,16 +325,21 @@ def _transparency(tahun: int, now: list[dict[str, Any]], before: list[dict[str, 
             latest = _pick(by_key, TAHAP_KEYS)
             anggaran = budget_pkg or real_pkg
             before_pkg = previous.get(g.kode)
+            now_amounts = _amounts(anggaran) if anggaran else None
+            real_amounts = _amounts(real_pkg) if real_pkg else None
+            before_amounts = _amounts(before_pkg) if before_pkg else None
             values = _Values(
-                belanja=_dec(anggaran, "total_belanja"), pendapatan=_dec(anggaran, "total_pendapatan"),
-                realisasi_belanja=_dec(real_pkg, "realisasi_belanja"),
-                realisasi_pendapatan=_dec(real_pkg, "realisasi_pendapatan"),
-                belanja_lalu=_dec(before_pkg, "total_belanja"),
-                pendapatan_lalu=_dec(before_pkg, "total_pendapatan"),
+                belanja=now_amounts["total_belanja"] if now_amounts else None,
+                pendapatan=now_amounts["total_pendapatan"] if now_amounts else None,
+                realisasi_belanja=real_amounts["realisasi_belanja"] if real_amounts else None,
+                realisasi_pendapatan=real_amounts["realisasi_pendapatan"] if real_amounts else None,
+                belanja_lalu=before_amounts["total_belanja"] if before_amounts else None,
+                pendapatan_lalu=before_amounts["total_pendapatan"] if before_amounts else None,
                 penduduk=residents.jumlah.get(g.kode) if residents else None)
             rows.append({
                 "kode_wilayah": g.kode, "nama": g.nama, "organisasi": reference.area_org_name(g),
                 "angka": _one_figures(values), "_values": values,
+                "_bidang": now_amounts[_BIDANG] if now_amounts else None,
                 "status": row_status,
                 "tahap_terbaru": tahap_key(latest["tahap"], latest.get("periode") or None) if latest else None,
                 "anggaran": entries[anggaran["name"]] if anggaran else None,
@@ -353,6 +358,8 @@ def _transparency(tahun: int, now: list[dict[str, Any]], before: list[dict[str, 
                            "angka": _figures([r["_values"] for r in rows])})
     every = [r for k in groups for r in k["gampong"]]
     ranking = _bidang_ranking(every, residents)
+    for r in every:
+        del r["_bidang"]
     city = _figures([r.pop("_values") for r in every])
     return {
         "tahun": tahun, "filter": {"kecamatan": kec_filter, "status": status, "tahap": tahap},
@@ -477,28 +484,51 @@ def _one_figures(v: _Values) -> dict[str, Any]:
 
 
 _BIDANG_KEYS = tuple((code, f"belanja_bidang_{code}") for code in BIDANG_CODES)
+#: The amounts of a summary the overview reads (:func:`_amounts`).
+_AMOUNT_KEYS = ("total_belanja", "total_pendapatan", "realisasi_belanja", "realisasi_pendapatan",
+                *(key for _, key in _BIDANG_KEYS))
+#: Keys (not JSON field names: they cannot come from Solr) under which :func:`_amounts` keeps its
+#: result in the summary dict itself, and in that result the bidang belanja.
+_PARSED, _BIDANG = "\x00amounts", "\x00bidang"
+
+
+def _amounts(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The amounts of one summary as Decimals (:data:`_AMOUNT_KEYS`, None: not known) and, under
+    :data:`_BIDANG`, per bidang the belanja (0 when not known), to two decimals and as text.
+    Parsed once per summary dict and kept in it: the summaries held between calls
+    (:data:`_held`) are parsed once, and after a publication only the changed ones again. Only
+    this module sees those dicts (the answer carries copies, :func:`_dataset_entry`)."""
+    parsed = pkg.get(_PARSED)
+    if parsed is None:
+        parsed = {k: _dec(pkg, k) for k in _AMOUNT_KEYS}
+        bidang = []
+        for _, key in _BIDANG_KEYS:
+            amount = parsed[key] or Decimal(0)
+            cents = amount.quantize(_CENT, ROUND_HALF_UP)
+            bidang.append((amount, cents, apbdes.format_amount(cents)))
+        parsed[_BIDANG] = tuple(bidang)
+        pkg[_PARSED] = parsed
+    return parsed
 
 
 def _bidang_ranking(rows: list[dict[str, Any]], residents: Penduduk | None) -> list[dict[str, Any]]:
     """Per bidang (01-05, with its name): the city's belanja and every gampong with a budget,
-    largest first (ties by name), with the amount per resident when known."""
+    largest first (ties by name), with the amount per resident when known. ``rows``: the
+    gampong rows with, under ``_bidang``, the bidang amounts of their budget (:func:`_amounts`)."""
     ref = portal_reference()
     # per bidang: (-amount, name, amount to two decimals, entry); one pass over the rows
-    ranked: dict[str, list[tuple[Decimal, str, Decimal, dict[str, Any]]]] = {code: [] for code in BIDANG_CODES}
+    ranked: list[list[tuple[Decimal, str, Decimal, dict[str, Any]]]] = [[] for _ in BIDANG_CODES]
     for r in rows:
-        anggaran = r["anggaran"]
-        if anggaran is None:
+        bidang = r["_bidang"]
+        if bidang is None:
             continue
         n = residents.jumlah.get(r["kode_wilayah"]) if residents else None
-        for code, key in _BIDANG_KEYS:
-            amount = _dec(anggaran, key) or Decimal(0)
-            cents = amount.quantize(_CENT, ROUND_HALF_UP)
-            ranked[code].append((-amount, r["nama"], cents, {
-                "kode_wilayah": r["kode_wilayah"], "nama": r["nama"], "jumlah": apbdes.format_amount(cents),
-                "per_penduduk": _ratio(amount, n)}))
+        for entries, (amount, cents, text) in zip(ranked, bidang):
+            entries.append((-amount, r["nama"], cents, {
+                "kode_wilayah": r["kode_wilayah"], "nama": r["nama"], "jumlah": text,
+                "per_penduduk": _ratio(amount, n) if n else None}))
     out = []
-    for code in BIDANG_CODES:
-        entries = ranked[code]
+    for code, entries in zip(BIDANG_CODES, ranked):
         entries.sort(key=_RANK_ORDER)  # largest first, ties by name (stable)
         for rank, (_, _, _, item) in enumerate(entries, start=1):
             item["peringkat"] = rank
