@@ -17,7 +17,9 @@ each in four cases: cached (the same process asked before); the first call after
 publication (one gampong re-imported before each call); the first call of a fresh process
 (process memory emptied, :func:`forget`, the overviews shared in Redis as a second web worker
 finds them); the first call of a cold start (process memory and the Redis share emptied,
-:func:`forget_all`: everything computed from Solr).
+:func:`forget_all`: everything computed from Solr). After start-up the process freezes CKAN's
+objects out of the garbage collector (``gc.freeze``) as ``deploy/wsgi.py`` does in every gunicorn
+worker; ``--no-gc-freeze`` times without.
 
 Targets (issue 10 item 9): import at most 0.25 s per gampong, the action under 1 s, the page
 under 2 s. Importing all 6,497 takes hours on a shared 2-core machine (2.1 s per gampong was

@@ -13,9 +13,10 @@ does not do on its own are done here:
   request bodies of any size would be read.
 
 Once the app is built, :func:`freeze_startup_objects` moves everything CKAN created while
-starting (some 280,000 objects) out of the garbage collector's sight: they live as long as the
+starting (some 256,000 objects) out of the garbage collector's sight: they live as long as the
 process anyway, and without it every full collection walks them again. The province overview
-(/transparansi-apbg over 6,497 gampong creates millions of objects) computed 20-30% faster so.
+(/transparansi-apbg over 6,497 gampong creates millions of objects) is computed markedly faster
+so (``benchmarks/province_scale.py --no-gc-freeze`` times it without).
 gunicorn loads this module in each worker (no ``preload_app``), so each worker freezes its own.
 """
 from __future__ import annotations
