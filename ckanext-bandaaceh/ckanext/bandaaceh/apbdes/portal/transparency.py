@@ -10,7 +10,6 @@ import dataclasses
 import hashlib
 import io
 import logging
-import operator
 import os
 import threading
 import zlib
@@ -50,17 +49,7 @@ REALISASI_VERSIONS = ("realisasi-tahunan", "realisasi-semester-1")
 
 def _latest(datasets: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any] | None:
     by_key = {tahap_key(d.get("tahap") or "", d.get("periode") or None): d for d in datasets}
-    return _pick(by_key, keys)
-
-
-def _pick(by_key: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any] | None:
-    for k in keys:
-        if k in by_key:
-            return by_key[k]
-    return None
-
-
-_TAHAP_ORDER = {k: i for i, k in enumerate(TAHAP_KEYS)}
+    return next((by_key[k] for k in keys if k in by_key), None)
 
 
 def _dataset_url() -> Any:
@@ -315,38 +304,30 @@ def _transparency(tahun: int, now: list[dict[str, Any]], before: list[dict[str, 
         rows = []
         for g in ref.gampong_list(kec.kode):
             pkgs = by_area.get(g.kode, [])
+            budget_pkg = _latest(pkgs, BUDGET_VERSIONS)
+            real_pkg = _latest(pkgs, REALISASI_VERSIONS)
+            latest = _latest(pkgs, TAHAP_KEYS)
             row_status = "terbit" if pkgs else "belum"
             if status and row_status != status:
                 continue
-            keys = [tahap_key(p.get("tahap") or "", p.get("periode") or None) for p in pkgs]
-            by_key = dict(zip(keys, pkgs))  # as _latest: the last of a key counts
-            budget_pkg = _pick(by_key, BUDGET_VERSIONS)
-            real_pkg = _pick(by_key, REALISASI_VERSIONS)
-            latest = _pick(by_key, TAHAP_KEYS)
             anggaran = budget_pkg or real_pkg
-            before_pkg = previous.get(g.kode)
-            now_amounts = _amounts(anggaran) if anggaran else None
-            real_amounts = _amounts(real_pkg) if real_pkg else None
-            before_amounts = _amounts(before_pkg) if before_pkg else None
             values = _Values(
-                belanja=now_amounts["total_belanja"] if now_amounts else None,
-                pendapatan=now_amounts["total_pendapatan"] if now_amounts else None,
-                realisasi_belanja=real_amounts["realisasi_belanja"] if real_amounts else None,
-                realisasi_pendapatan=real_amounts["realisasi_pendapatan"] if real_amounts else None,
-                belanja_lalu=before_amounts["total_belanja"] if before_amounts else None,
-                pendapatan_lalu=before_amounts["total_pendapatan"] if before_amounts else None,
+                belanja=_dec(anggaran, "total_belanja"), pendapatan=_dec(anggaran, "total_pendapatan"),
+                realisasi_belanja=_dec(real_pkg, "realisasi_belanja"),
+                realisasi_pendapatan=_dec(real_pkg, "realisasi_pendapatan"),
+                belanja_lalu=_dec(previous.get(g.kode), "total_belanja"),
+                pendapatan_lalu=_dec(previous.get(g.kode), "total_pendapatan"),
                 penduduk=residents.jumlah.get(g.kode) if residents else None)
             rows.append({
                 "kode_wilayah": g.kode, "nama": g.nama, "organisasi": reference.area_org_name(g),
-                "angka": _one_figures(values), "_values": values,
-                "_bidang": now_amounts[_BIDANG] if now_amounts else None,
+                "angka": _figures([values]), "_values": values,
                 "status": row_status,
                 "tahap_terbaru": tahap_key(latest["tahap"], latest.get("periode") or None) if latest else None,
-                "anggaran": entries[anggaran["name"]] if anggaran else None,
+                "anggaran": entries[(budget_pkg or real_pkg)["name"]] if (budget_pkg or real_pkg) else None,
                 "realisasi": entries[real_pkg["name"]] if real_pkg else None,
-                # stage order (TAHAP_KEYS), unknown stages last; sorted() is stable
-                "dataset": [entries[p["name"]] for _, p in sorted(
-                    zip(keys, pkgs), key=lambda kp: _TAHAP_ORDER.get(kp[0], 99))],
+                "dataset": [entries[p["name"]] for p in sorted(
+                    pkgs, key=lambda p: TAHAP_KEYS.index(tahap_key(p.get("tahap") or "", p.get("periode") or None))
+                    if tahap_key(p.get("tahap") or "", p.get("periode") or None) in TAHAP_KEYS else 99)],
             })
             totals["gampong"] += 1
             totals[row_status] += 1
@@ -358,8 +339,6 @@ def _transparency(tahun: int, now: list[dict[str, Any]], before: list[dict[str, 
                            "angka": _figures([r["_values"] for r in rows])})
     every = [r for k in groups for r in k["gampong"]]
     ranking = _bidang_ranking(every, residents)
-    for r in every:
-        del r["_bidang"]
     city = _figures([r.pop("_values") for r in every])
     return {
         "tahun": tahun, "filter": {"kecamatan": kec_filter, "status": status, "tahap": tahap},
@@ -457,89 +436,27 @@ def _figures(rows: list[_Values]) -> dict[str, Any]:
     return out
 
 
-def _one_figures(v: _Values) -> dict[str, Any]:
-    """:func:`_figures` of one gampong (``_figures([v])``), without its roll-up machinery: called
-    for every gampong (6,497 at province size)."""
-    belanja = None if v.belanja is None else _ZERO + v.belanja
-    pendapatan = None if v.pendapatan is None else _ZERO + v.pendapatan
-    out: dict[str, Any] = {
-        "belanja": _amount(belanja), "pendapatan": _amount(pendapatan),
-        "realisasi_belanja": _amount(None if v.realisasi_belanja is None else _ZERO + v.realisasi_belanja),
-        "realisasi_pendapatan": _amount(None if v.realisasi_pendapatan is None else _ZERO + v.realisasi_pendapatan),
-        "penduduk": None if v.penduduk is None else int(_ZERO + v.penduduk)}
-    for kind, now, real, before in (("belanja", belanja, v.realisasi_belanja, v.belanja_lalu),
-                                    ("pendapatan", pendapatan, v.realisasi_pendapatan, v.pendapatan_lalu)):
-        both = now is not None and real is not None
-        out[f"persen_realisasi_{kind}"] = _ratio(_ZERO + real, now, 100) if both else None
-        if now is not None and before is not None:
-            before = _ZERO + before
-            change = now - before
-            out[f"{kind}_tahun_lalu"], out[f"selisih_{kind}"] = _amount(before), _amount(change)
-            out[f"persen_perubahan_{kind}"] = _ratio(change, before, 100)
-        else:
-            out[f"{kind}_tahun_lalu"] = out[f"selisih_{kind}"] = out[f"persen_perubahan_{kind}"] = None
-        has_people = now is not None and v.penduduk is not None
-        out[f"{kind}_per_penduduk"] = _ratio(now, _ZERO + v.penduduk, 1) if has_people else None
-    return out
-
-
-_BIDANG_KEYS = tuple((code, f"belanja_bidang_{code}") for code in BIDANG_CODES)
-#: The amounts of a summary the overview reads (:func:`_amounts`).
-_AMOUNT_KEYS = ("total_belanja", "total_pendapatan", "realisasi_belanja", "realisasi_pendapatan",
-                *(key for _, key in _BIDANG_KEYS))
-#: Keys (not JSON field names: they cannot come from Solr) under which :func:`_amounts` keeps its
-#: result in the summary dict itself, and in that result the bidang belanja.
-_PARSED, _BIDANG = "\x00amounts", "\x00bidang"
-
-
-def _amounts(pkg: dict[str, Any]) -> dict[str, Any]:
-    """The amounts of one summary as Decimals (:data:`_AMOUNT_KEYS`, None: not known) and, under
-    :data:`_BIDANG`, per bidang the belanja (0 when not known), to two decimals and as text.
-    Parsed once per summary dict and kept in it: the summaries held between calls
-    (:data:`_held`) are parsed once, and after a publication only the changed ones again. Only
-    this module sees those dicts (the answer carries copies, :func:`_dataset_entry`)."""
-    parsed = pkg.get(_PARSED)
-    if parsed is None:
-        parsed = {k: _dec(pkg, k) for k in _AMOUNT_KEYS}
-        bidang = []
-        for _, key in _BIDANG_KEYS:
-            amount = parsed[key] or Decimal(0)
-            cents = amount.quantize(_CENT, ROUND_HALF_UP)
-            bidang.append((amount, cents, apbdes.format_amount(cents)))
-        parsed[_BIDANG] = tuple(bidang)
-        pkg[_PARSED] = parsed
-    return parsed
-
-
 def _bidang_ranking(rows: list[dict[str, Any]], residents: Penduduk | None) -> list[dict[str, Any]]:
     """Per bidang (01-05, with its name): the city's belanja and every gampong with a budget,
-    largest first (ties by name), with the amount per resident when known. ``rows``: the
-    gampong rows with, under ``_bidang``, the bidang amounts of their budget (:func:`_amounts`)."""
+    largest first (ties by name), with the amount per resident when known."""
     ref = portal_reference()
-    # per bidang: (-amount, name, amount to two decimals, entry); one pass over the rows
-    ranked: list[list[tuple[Decimal, str, Decimal, dict[str, Any]]]] = [[] for _ in BIDANG_CODES]
-    for r in rows:
-        bidang = r["_bidang"]
-        if bidang is None:
-            continue
-        n = residents.jumlah.get(r["kode_wilayah"]) if residents else None
-        for entries, (amount, cents, text) in zip(ranked, bidang):
-            entries.append((-amount, r["nama"], cents, {
-                "kode_wilayah": r["kode_wilayah"], "nama": r["nama"], "jumlah": text,
-                "per_penduduk": _ratio(amount, n) if n else None}))
     out = []
-    for code, entries in zip(BIDANG_CODES, ranked):
-        entries.sort(key=_RANK_ORDER)  # largest first, ties by name (stable)
-        for rank, (_, _, _, item) in enumerate(entries, start=1):
+    for code in BIDANG_CODES:
+        ranked = []
+        for r in rows:
+            if r["anggaran"] is None:
+                continue
+            amount = _dec(r["anggaran"], f"belanja_bidang_{code}") or Decimal(0)
+            n = residents.jumlah.get(r["kode_wilayah"]) if residents else None
+            ranked.append({"kode_wilayah": r["kode_wilayah"], "nama": r["nama"], "jumlah": _amount(amount),
+                           "per_penduduk": _ratio(amount, n), "_sort": amount})
+        ranked.sort(key=lambda x: (-x["_sort"], x["nama"]))
+        for rank, item in enumerate(ranked, start=1):
             item["peringkat"] = rank
+            del item["_sort"]
         out.append({"kode": code, "nama": ref.kegiatan[code].nama if code in ref.kegiatan else code,
-                    # the sum of the amounts shown (each to two decimals)
-                    "jumlah": apbdes.format_amount(sum((e[2] for e in entries), Decimal(0))),
-                    "gampong": [e[3] for e in entries]})
+                    "jumlah": _sum(x["jumlah"] for x in ranked), "gampong": ranked})
     return out
-
-
-_RANK_ORDER = operator.itemgetter(0, 1)
 
 
 def population(tahun: int) -> Penduduk | None:
