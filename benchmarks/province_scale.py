@@ -191,6 +191,8 @@ def forget() -> None:
     in Redis stay as that process would find them."""
     from ckanext.bandaaceh.apbdes.portal import transparency
 
+    if transparency._sharing is not None:  # the Redis write of the latest computation, done
+        transparency._sharing.join()
     transparency._cached.clear()
     transparency._held.clear()
 

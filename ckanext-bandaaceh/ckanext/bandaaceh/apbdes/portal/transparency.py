@@ -198,7 +198,7 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
     if None not in read:
         encoded = msgspec.json.encode(result)
         _keep((*read, *params), encoded)
-        _shared_put(params, read, encoded)
+        _share(params, read, encoded)
     return result
 
 
@@ -259,15 +259,28 @@ def _shared_get(params: tuple[Any, ...], seen: tuple[bytes, bytes]) -> bytes | N
         return None
 
 
-def _shared_put(params: tuple[Any, ...], read: tuple[bytes, bytes], encoded: bytes) -> None:
-    ttl = _shared_ttl()
-    if ttl <= 0:
+#: The thread of the latest :func:`_share` (tests wait for it).
+_sharing: threading.Thread | None = None
+
+
+def _share(params: tuple[Any, ...], read: tuple[bytes, bytes], encoded: bytes) -> None:
+    """:func:`_shared_put` in a thread of its own: compressing a province's answer (18 MB of
+    JSON) takes some 50-100 ms, and zlib releases the GIL, so the request does not wait for it.
+    A write lost (the process ends first) only means another process computes the answer."""
+    global _sharing
+    if _shared_ttl() <= 0:
         return
+    _sharing = threading.Thread(target=_shared_put, args=(_shared_key(params), read, encoded, _shared_ttl()),
+                                name="bandaaceh-transparansi-share", daemon=True)
+    _sharing.start()
+
+
+def _shared_put(key: str, read: tuple[bytes, bytes], encoded: bytes, ttl: int) -> None:
     value = _SHARED_FORMAT + read[0] + read[1] + zlib.compress(encoded, 1)
     if len(value) > MAX_SHARED_BYTES:
         return
     try:
-        connect_to_redis().set(_shared_key(params), value, ex=ttl)
+        connect_to_redis().set(key, value, ex=ttl)
     except redis.RedisError as exc:
         log.warning("transparency: Redis unavailable, overview not shared (%s)", exc)
 
