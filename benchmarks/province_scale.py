@@ -13,6 +13,14 @@ not timed); then it imports one budget year (``--year``, default 2099) for the f
 * ``apbdes_transparency`` for the whole province (all gampong, ``--repeat`` runs, min/median);
 * the page ``/transparansi-apbg?tahun=<year>`` (Flask test client, in process, same runs).
 
+each in four cases: cached (the same process asked before); the first call after one
+publication (one gampong re-imported before each call); the first call of a fresh process
+(process memory emptied, :func:`forget`, the overviews shared in Redis as a second web worker
+finds them); the first call of a cold start (process memory and the Redis share emptied,
+:func:`forget_all`: everything computed from Solr). After start-up the process freezes CKAN's
+objects out of the garbage collector (``gc.freeze``) as ``deploy/wsgi.py`` does in every gunicorn
+worker; ``--no-gc-freeze`` times without.
+
 Targets (issue 10 item 9): import at most 0.25 s per gampong, the action under 1 s, the page
 under 2 s. Importing all 6,497 takes hours on a shared 2-core machine (2.1 s per gampong was
 measured under load): ``--import N`` imports fewer, and ``--fill-index`` indexes copies of their
@@ -31,6 +39,7 @@ from __future__ import annotations
 import argparse
 import functools
 import csv
+import gc
 import logging
 import os
 import shutil
@@ -177,11 +186,24 @@ def _in_request(flask_app, fn):
 
 
 def forget() -> None:
-    """Nothing held in memory by the overview, as in a web process that has just started."""
+    """Nothing held in memory by the overview, as in a web process that has just started next to
+    one that has been answering (a second gunicorn worker, a recycled one): the overviews shared
+    in Redis stay as that process would find them."""
     from ckanext.bandaaceh.apbdes.portal import transparency
 
+    if transparency._sharing is not None:  # the Redis write of the latest computation, done
+        transparency._sharing.join()
     transparency._cached.clear()
     transparency._held.clear()
+
+
+def forget_all() -> None:
+    """A cold start: nothing in process memory and nothing shared in Redis (the first request
+    after the whole portal started, or after Redis lost its data)."""
+    from ckanext.bandaaceh.apbdes.portal import transparency
+
+    forget()
+    transparency.forget_shared()
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -209,6 +231,8 @@ def main() -> int:
     ap.add_argument("--fill-index", action="store_true",
                     help="index copies of the imported budgets' search entries for every gampong not imported "
                          "(Solr only, no CKAN dataset): the action and the page then see all gampong published")
+    ap.add_argument("--no-gc-freeze", action="store_true",
+                    help="do not gc.freeze() the objects of CKAN's start-up (deploy/wsgi.py does in each gunicorn worker)")
     ap.add_argument("--profile", action="store_true", help="print the top of a cProfile of the action and the page")
     ap.add_argument("--config-dir", type=Path, help="synthetic config/ folder (default: a temporary one; "
                     "with --keep, var/province-bench-config)")
@@ -242,6 +266,11 @@ def main() -> int:
     conf = load_config(str(REPO / "test.ini"))
     conf["bandaaceh.config_dir"] = str(config_dir)
     app = make_app(conf)
+    if not args.no_gc_freeze:  # as deploy/wsgi.py, freeze_startup_objects, in every gunicorn worker
+        gc.collect()
+        gc.freeze()
+    print(f"gc.freeze() after start-up (as deploy/wsgi.py): {gc.get_freeze_count()} objects frozen"
+          if not args.no_gc_freeze else "gc.freeze() after start-up: off (--no-gc-freeze)")
     import ckan.plugins.toolkit as tk
     from ckan.lib import search
 
@@ -306,8 +335,10 @@ def main() -> int:
         published = result["jumlah"]["terbit"]
         print(f"apbdes_transparency: {result['jumlah']['gampong']} gampong, {published} published")
         act = timed(lambda: action({"ignore_auth": True}, {"tahun": args.year}), args.repeat)
-        # a fresh web process: nothing held in memory
-        act_cold = timed(lambda: (forget(), action({"ignore_auth": True}, {"tahun": args.year})), args.repeat)
+        # a fresh web process: nothing held in memory, Redis as a second worker finds it
+        act_fresh = timed(lambda: (forget(), action({"ignore_auth": True}, {"tahun": args.year})), args.repeat)
+        # a cold start: nothing in memory nor in Redis
+        act_cold = timed(lambda: (forget_all(), action({"ignore_auth": True}, {"tahun": args.year})), args.repeat)
         # after one publication: one gampong's budget re-imported (not timed) before each call
         republished = timed_after(republish, lambda: action({"ignore_auth": True}, {"tahun": args.year}))
         # baseline of the same run: one Solr request of the same documents' summary field
@@ -322,7 +353,8 @@ def main() -> int:
         assert resp.status_code == 200, resp.status_code
         page.size = len(resp.get_data())  # type: ignore[attr-defined]
     pages = timed(page, args.repeat)
-    pages_cold = timed(lambda: (forget(), page()), args.repeat)
+    pages_fresh = timed(lambda: (forget(), page()), args.repeat)
+    pages_cold = timed(lambda: (_in_request(flask_app, forget_all), page()), args.repeat)
     pages_republished = timed_after(lambda: _in_request(flask_app, republish), page)
     if args.profile:
         import cProfile
@@ -330,10 +362,15 @@ def main() -> int:
         def call() -> None:
             _in_request(flask_app, lambda: action({"ignore_auth": True}, {"tahun": args.year}))
 
-        def cold(fn):
+        def fresh(fn):
             return lambda: (forget(), fn())
-        for label, fn in (("action, cached", call), ("action, fresh process", cold(call)),
-                          ("page, cached", page), ("page, fresh process", cold(page))):
+
+        def cold(fn):
+            return lambda: (_in_request(flask_app, forget_all), fn())
+        for label, fn in (("action, cached", call), ("action, fresh process", fresh(call)),
+                          ("action, cold start", cold(call)),
+                          ("page, cached", page), ("page, fresh process", fresh(page)),
+                          ("page, cold start", cold(page))):
             prof = cProfile.Profile()
             prof.runcall(fn)
             print(f"--- profile of the {label}")
@@ -346,10 +383,16 @@ def main() -> int:
     for label, runs, target in (
             (f"apbdes_transparency, all {result['jumlah']['gampong']} gampong, cached", act, 1),
             ("apbdes_transparency, first call after one publication", republished, 1),
-            ("apbdes_transparency, first call of a fresh process", act_cold, 1),
+            ("apbdes_transparency, first call of a fresh process (process memory empty, Redis share as "
+             "a second worker finds it)", act_fresh, 1),
+            ("apbdes_transparency, first call of a cold start (process memory and Redis share empty)",
+             act_cold, 1),
             (f"/transparansi-apbg page ({page.size / 1e6:.1f} MB HTML), cached", pages, 2),  # type: ignore[attr-defined]
             ("/transparansi-apbg page, first request after one publication", pages_republished, 2),
-            ("/transparansi-apbg page, first request of a fresh process", pages_cold, 2)):
+            ("/transparansi-apbg page, first request of a fresh process (process memory empty, Redis "
+             "share as a second worker finds it)", pages_fresh, 2),
+            ("/transparansi-apbg page, first request of a cold start (process memory and Redis share "
+             "empty)", pages_cold, 2)):
         print(f"{label}: {min(runs):.3f} / {med(runs):.3f} s min/median of {args.repeat} "
               f"= {med(runs) / base:.1f}x the Solr baseline (target < {target} s)")
     if not args.keep:

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import csv
 import io
+import socket
 import zipfile
 from decimal import Decimal
 
 import pytest
+import redis
 
+import ckan.lib.redis as ckan_redis
 import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
+from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories
 
 from ckanext.bandaaceh import apbdes
@@ -438,6 +442,59 @@ def test_transparency_kept_in_memory_only_while_the_index_holds_the_same_summari
     assert Decimal(row()["angka"]["belanja_tahun_lalu"]) == before
     tk.get_action("package_delete")({"ignore_auth": True, "user": user["name"]}, {"id": NAME})
     assert row()["status"] == "belum" and row()["anggaran"] is None
+
+
+def test_transparency_shared_by_web_processes_in_redis_never_stale_and_computed_when_redis_is_down(
+        app, operator, budget_file, monkeypatch):
+    """A web process that has not computed the overview yet (its memory empty, as a second or a
+    recycled gunicorn worker) takes the answer another process left in Redis, and only while
+    Solr holds the summaries it was computed from; with Redis unreachable it computes the same."""
+    mf = fixture_module()
+    org, user = operator(KAMPUNG_BARU)
+    computing = []
+    compute = transparency_module._transparency
+    monkeypatch.setattr(transparency_module, "_transparency", lambda *a, **kw: computing.append(1) or compute(*a, **kw))
+
+    def publish(seed: int) -> Decimal:
+        path = budget_file(KAMPUNG_BARU, "Kampung Baru", "Baiturrahman", seed=seed)
+        assert run_import(user["name"], path, gampong=org["name"], tahun=2025)["published"]
+        return Decimal(mf.random_spec(seed, KAMPUNG_BARU, "Kampung Baru", "Baiturrahman", 2025, 60).total("5"))
+
+    def fresh_process() -> dict:
+        if transparency_module._sharing is not None:  # the write to Redis of the latest computation
+            transparency_module._sharing.join(30)
+        transparency_module._cached.clear()
+        transparency_module._held.clear()
+        computing.clear()
+        return transparency_module.transparency(2025)
+
+    def belanja(data: dict) -> Decimal:
+        row = next(g for k in data["kecamatan"] for g in k["gampong"] if g["kode_wilayah"] == KAMPUNG_BARU)
+        return Decimal(row["anggaran"]["total_belanja"])
+
+    first = publish(21)
+    computed = fresh_process()
+    assert belanja(computed) == first and computing == [1]
+    transparency_module._sharing.join(30)
+    assert list(connect_to_redis().scan_iter(match=transparency_module.SHARED_PREFIX + "*"))
+    with monkeypatch.context() as m:  # from Redis: neither computed nor the summaries read
+        m.setattr(transparency_module, "stored_summaries", lambda *a, **kw: pytest.fail("summaries read again"))
+        assert fresh_process() == computed and computing == []
+
+    second = publish(22)  # re-import: Redis still holds the answer computed from the first
+    assert second != first
+    assert belanja(fresh_process()) == second and computing == [1]
+    assert fresh_process() == transparency_module.transparency(2025) and computing == []  # shared again
+
+    with socket.socket() as s:  # a loopback port nothing listens on: Redis "down"
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(ckan_redis, "_connection_pool", redis.ConnectionPool.from_url(f"redis://127.0.0.1:{port}/0"))
+    with pytest.raises(redis.ConnectionError):
+        connect_to_redis().ping()
+    down = fresh_process()
+    assert belanja(down) == second and computing == [1]
+    assert transparency_module.transparency(2025) == down and computing == [1]  # kept in memory meanwhile
 
 
 def test_formula_cells_are_neutralised_in_every_budget_csv_but_exact_in_the_datastore(app, operator, tmp_path):

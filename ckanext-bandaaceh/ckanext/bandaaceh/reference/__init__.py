@@ -27,6 +27,7 @@ from .lists import (
     Reference,
     ReferenceError,
     default_reference_dir,
+    fingerprint,
     load,
     load_lists,
 )
@@ -38,5 +39,5 @@ Area = Entry
 __all__ = [
     "AREA_LEVELS", "Area", "DEFAULT_CONFIG_DIR", "ENV_VAR", "Entry", "KOTA_CODE", "NAME_RE",
     "ORG_CODE_RE", "ORG_KINDS", "REFERENCE_FILES", "Reference", "ReferenceError", "area_org_name",
-    "area_title", "default_reference_dir", "load", "load_lists", "slug",
+    "area_title", "default_reference_dir", "fingerprint", "load", "load_lists", "slug",
 ]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from ..spreadsheet.errors import N_
 from .files import MissingReferenceError, ReferenceError, read_csv, read_rows
 from .skpd import load_skpd
 
-__all__ = ["DEFAULT_CONFIG_DIR", "ENV_VAR", "LOCAL_KEGIATAN_FILE", "REFERENCE_FILES", "SUMBER_DANA_ALIASES", "Entry",
+__all__ = ["fingerprint", "DEFAULT_CONFIG_DIR", "ENV_VAR", "LOCAL_KEGIATAN_FILE", "REFERENCE_FILES", "SUMBER_DANA_ALIASES", "Entry",
            "Reference", "ReferenceError", "default_reference_dir", "load", "load_lists"]
 
 #: ``config/`` of the repository (the package is installed in editable mode from it).
@@ -198,5 +199,27 @@ def load(config_dir: str | os.PathLike[str] | None = None) -> Reference:
     Cached, and read again when one of the files changes.
     """
     base = (Path(config_dir) if config_dir else DEFAULT_CONFIG_DIR).resolve()
-    files = [base / "reference" / f for f in (*REFERENCE_FILES.values(), LOCAL_KEGIATAN_FILE)] + [base / "skpd.yaml"]
-    return _load(base, _stamp(files))
+    return _load(base, _stamp(_config_files(base)))
+
+
+def _config_files(base: Path) -> list[Path]:
+    return [base / "reference" / f for f in (*REFERENCE_FILES.values(), LOCAL_KEGIATAN_FILE)] + [base / "skpd.yaml"]
+
+
+def fingerprint(config_dir: str | os.PathLike[str] | None = None) -> str:
+    """A digest of the contents of every file :func:`load` reads from ``config_dir``: the same in
+    every process reading the same lists (for answers shared between processes). Cached like
+    :func:`load`, and computed again when one of the files changes."""
+    base = (Path(config_dir) if config_dir else DEFAULT_CONFIG_DIR).resolve()
+    files = _config_files(base)
+    return _fingerprint(tuple(files), _stamp(files))
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprint(files: tuple[Path, ...], _stamp: tuple[int, ...]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for f in files:
+        data = f.read_bytes() if f.exists() else b""
+        digest.update(f"{f.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()

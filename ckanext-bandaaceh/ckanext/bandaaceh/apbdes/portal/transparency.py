@@ -9,16 +9,21 @@ import csv
 import dataclasses
 import hashlib
 import io
+import logging
 import os
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 import msgspec
+import redis
+from ckan.lib.redis import connect_to_redis
 
 from ckanext.bandaaceh import apbdes, reference
 from ckanext.bandaaceh.apbdes import fiscal
@@ -31,7 +36,9 @@ from .identity import DATASET_TYPE, ROLE_FIELD, ROLE_LINES, TAHAP_KEYS, show_dat
 from .search import ENTRY_KEYS, LINES_TABLE_KEY, stored_digests, stored_summaries, summary_digest
 
 __all__ = ["transparency", "transparency_csv", "fiscal_csv", "fiscal_datapackage", "fiscal_csv_name",
-           "population"]
+           "population", "forget_shared"]
+
+log = logging.getLogger(__name__)
 
 
 #: The version of a gampong's year that counts, per kind, most authoritative first: the revised
@@ -151,20 +158,23 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
     ``murni``/``perubahan``/``realisasi`` (only datasets of that stage count).
 
     The answer is a function of the stored summaries of the APBG datasets of ``tahun`` and
-    ``tahun - 1``, the population file and the configuration. It is kept in memory
-    (:data:`MAX_CACHED_BYTES` per process) under a digest of exactly the summaries it was
-    computed from; each call asks Solr which summaries it holds now (one facet request per year
-    over the indexed :data:`search.DIGEST_FIELD`, no stored field read) and answers from memory
-    only when they are the same. A publication, re-index or deletion changes them, so the next
-    call in every web process computes afresh: an answer is never stale and nothing needs
-    invalidating. Each call returns its own copy.
+    ``tahun - 1``, the population file, the reference lists and the configuration. It is kept
+    under a digest of exactly the summaries it was computed from, in memory
+    (:data:`MAX_CACHED_BYTES` per process) and in Redis for the other web processes
+    (:func:`_shared_get`); each call asks Solr which summaries it holds now (one facet request
+    per year over the indexed :data:`search.DIGEST_FIELD`, no stored field read) and answers from
+    memory, else from Redis, only when they are the same. A publication, re-index or deletion
+    changes them, so the next call in every web process computes afresh: an answer is never
+    stale and nothing needs invalidating. Redis unreachable: computed as without it. Each call
+    returns its own copy.
     """
     residents = population(tahun)
     params = (tahun, kecamatan, status, tahap,
               # the table's content, not its file's time (two writes may share a time stamp)
               residents and (residents.tahun, residents.sumber, residents.contoh,
-                             frozenset(residents.jumlah.items())),
-              tk.config.get("bandaaceh.config_dir"), tk.config.get("ckan.site_url"))
+                             tuple(sorted(residents.jumlah.items()))),
+              tk.config.get("bandaaceh.config_dir"), reference.fingerprint(tk.config.get("bandaaceh.config_dir") or None),
+              tk.config.get("ckan.site_url"))
     seen_digests = (stored_digests(tahun), stored_digests(tahun - 1))
     seen = (_digest(seen_digests[0]), _digest(seen_digests[1]))
     if None not in seen:
@@ -172,6 +182,10 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
             stored = _cached.get((*seen, *params))
             if stored is not None:
                 _cached.move_to_end((*seen, *params))
+        if stored is None:
+            stored = _shared_get(params, seen)
+            if stored is not None:
+                _keep((*seen, *params), stored)
         if stored is not None:
             return msgspec.json.decode(stored)
     (now_digest, now), (before_digest, before) = (_summaries(tahun, seen_digests[0]),
@@ -183,11 +197,100 @@ def transparency(tahun: int, *, kecamatan: str | None = None, status: str | None
     read = (now_digest, before_digest)
     if None not in read:
         encoded = msgspec.json.encode(result)
-        with _cache_lock:
-            _cached[(*read, *params)] = encoded
-            while len(_cached) > 1 and sum(map(len, _cached.values())) > MAX_CACHED_BYTES:
-                _cached.popitem(last=False)
+        _keep((*read, *params), encoded)
+        _share(params, read, encoded)
     return result
+
+
+def _keep(key: tuple[Any, ...], encoded: bytes) -> None:
+    with _cache_lock:
+        _cached[key] = encoded
+        _cached.move_to_end(key)
+        while len(_cached) > 1 and sum(map(len, _cached.values())) > MAX_CACHED_BYTES:
+            _cached.popitem(last=False)
+
+
+#: Redis keys of the overviews shared between web processes: this prefix and a digest of the
+#: site id, the code computing them and the parameters (:func:`_shared_key`). One key per
+#: parameters (its value replaced by each new computation), each at most
+#: :data:`MAX_SHARED_BYTES` and expiring after ``bandaaceh.transparency.shared_ttl`` seconds.
+SHARED_PREFIX = "bandaaceh:transparansi:"
+MAX_SHARED_BYTES = 16 * 1024 * 1024
+#: The format of a shared value: this marker, the two 20-byte digests of the summaries it was
+#: computed from (:func:`_digest` of ``tahun`` and ``tahun - 1``), then the zlib-compressed
+#: msgspec JSON of the answer.
+_SHARED_FORMAT = b"transparansi/1\n"
+#: The code that computes the answer: an answer shared by an older version is not used.
+_CODE = hashlib.blake2b(b"".join(Path(__file__).with_name(f).read_bytes() for f in ("transparency.py", "search.py")),
+                        digest_size=16).hexdigest()
+
+
+def _shared_ttl() -> int:
+    return tk.config.get("bandaaceh.transparency.shared_ttl")
+
+
+def _shared_key(params: tuple[Any, ...]) -> str:
+    text = msgspec.json.encode([tk.config.get("ckan.site_id"), _CODE, list(params)])
+    return SHARED_PREFIX + hashlib.blake2b(text, digest_size=20).hexdigest()
+
+
+def _shared_get(params: tuple[Any, ...], seen: tuple[bytes, bytes]) -> bytes | None:
+    """The msgspec JSON of the answer another web process stored for ``params`` in Redis, if it
+    was computed from the summaries of digests ``seen``; None otherwise, when sharing is off
+    (``bandaaceh.transparency.shared_ttl = 0``) or Redis does not answer (logged)."""
+    if _shared_ttl() <= 0:
+        return None
+    head = _SHARED_FORMAT + seen[0] + seen[1]
+    key = _shared_key(params)
+    try:
+        conn = connect_to_redis()
+        # the head first (a few bytes): after a publication the kept answer is not sent for nothing
+        if conn.getrange(key, 0, len(head) - 1) != head:
+            return None
+        value = conn.get(key)  # the whole value, its head checked again (replaced in between?)
+    except redis.RedisError as exc:
+        log.warning("transparency: Redis unavailable, overview computed without it (%s)", exc)
+        return None
+    if not isinstance(value, bytes) or not value.startswith(head):
+        return None
+    try:
+        return zlib.decompress(value[len(head):])
+    except zlib.error:
+        return None
+
+
+#: The thread of the latest :func:`_share` (tests wait for it).
+_sharing: threading.Thread | None = None
+
+
+def _share(params: tuple[Any, ...], read: tuple[bytes, bytes], encoded: bytes) -> None:
+    """:func:`_shared_put` in a thread of its own: compressing a province's answer (18 MB of
+    JSON) takes some 50-100 ms, and zlib releases the GIL, so the request does not wait for it.
+    A write lost (the process ends first) only means another process computes the answer."""
+    global _sharing
+    if _shared_ttl() <= 0:
+        return
+    _sharing = threading.Thread(target=_shared_put, args=(_shared_key(params), read, encoded, _shared_ttl()),
+                                name="bandaaceh-transparansi-share", daemon=True)
+    _sharing.start()
+
+
+def _shared_put(key: str, read: tuple[bytes, bytes], encoded: bytes, ttl: int) -> None:
+    value = _SHARED_FORMAT + read[0] + read[1] + zlib.compress(encoded, 1)
+    if len(value) > MAX_SHARED_BYTES:
+        return
+    try:
+        connect_to_redis().set(key, value, ex=ttl)
+    except redis.RedisError as exc:
+        log.warning("transparency: Redis unavailable, overview not shared (%s)", exc)
+
+
+def forget_shared() -> int:
+    """Delete every overview shared in Redis (of every site using this Redis database); the
+    number deleted. Never needed for correctness (answers are checked against Solr)."""
+    conn = connect_to_redis()
+    keys = list(conn.scan_iter(match=SHARED_PREFIX + "*", count=1000))
+    return conn.delete(*keys) if keys else 0
 
 
 def _transparency(tahun: int, now: list[dict[str, Any]], before: list[dict[str, Any]], *,
