@@ -220,8 +220,9 @@ MAX_SHARED_BYTES = 16 * 1024 * 1024
 #: computed from (:func:`_digest` of ``tahun`` and ``tahun - 1``), then the zlib-compressed
 #: msgspec JSON of the answer.
 _SHARED_FORMAT = b"transparansi/1\n"
-#: The code that computes the answer: an answer shared by an older version is not used.
-_CODE = hashlib.blake2b(b"".join(Path(__file__).with_name(f).read_bytes() for f in ("transparency.py", "search.py")),
+#: The code that computes the answer (every module of the extension: the budget model, the
+#: reference lists and the search fields all feed it): an answer shared by another version is not used.
+_CODE = hashlib.blake2b(b"".join(f.read_bytes() for f in sorted(Path(__file__).parents[2].rglob("*.py"))),
                         digest_size=16).hexdigest()
 
 
