@@ -73,6 +73,13 @@ def gc_paused() -> Iterator[None]:
     batch of allocations triggers a collection that walks every live object, which
     made reading about twice as slow. Reference counting still frees everything;
     the collector's previous state is restored afterwards.
+
+    On the way out the objects made meanwhile (a grid's or table's row lists: acyclic,
+    long-lived) go straight to the oldest generation (``gc.freeze()`` then ``gc.unfreeze()``,
+    both O(1)) instead of waiting in the youngest one, whose next collection would walk every
+    one of them (about 0.03 s per 100,000 rows); full collections still see them. Skipped when
+    the process keeps frozen objects of its own (``gc.get_freeze_count()``, e.g. a pre-fork
+    server), which unfreezing would release.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -80,6 +87,9 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
