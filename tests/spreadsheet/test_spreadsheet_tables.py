@@ -308,3 +308,47 @@ def test_xlsx_escaped_control_characters_are_removed():
     t = extract_tables(Sheet(name="S", rows=rows))[0]
     assert t.rows == [["Agus", 5, "001"], ["Budi", 7, "002"]]
     assert to_csv(t).count("\x00") == 0
+
+
+def _comma_texts(seed: int, n: int) -> list[str]:
+    import random
+
+    rnd = random.Random(seed)
+    out = {"-0,00", "0,0", "10,00", "100,0000", "-0,5", "5,0", "0,10", "-10,0000", "1,25"}
+    while len(out) < n:
+        whole = rnd.choice(["0", str(rnd.randint(1, 10 ** rnd.randint(1, 15) - 1))])
+        frac = "".join(rnd.choice("0000123456789") for _ in range(rnd.choice([1, 2, 4, 7, 12])))
+        out.add(rnd.choice(["", "-"]) + whole + "," + frac)
+    return sorted(out)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_comma_decimal_column_fast_path_matches_text_by_text(seed):
+    """A column of distinct '38,98'-like texts is read in bulk; each value (and its spelling:
+    '38,90' -> 38.9, '5,00' -> 5, '-0,00' -> 0) is what the text-by-text classification gives."""
+    from ckanext.bandaaceh.spreadsheet import coltypes
+
+    texts = _comma_texts(seed, 3000)
+    bulk = coltypes._comma_decimals(texts)
+    assert bulk is not None and list(bulk) == texts
+    for text in texts:
+        kind, value = coltypes._classify_text(text, True)
+        assert kind == "dec:id"
+        assert (str(bulk[text]), bulk[text]) == (str(value), value), text
+    kind, values = coltypes.type_columns([texts + [None]], statistics=True)[0]
+    assert kind == "number" and values == [bulk[t] for t in texts] + [None]
+
+
+@pytest.mark.parametrize("texts", [
+    ["1,5", "1,234"],  # ambiguous: decided by the votes, not in bulk
+    ["1,5", "1.5"],
+    ["1,5", "-"],  # a marker
+    ["1,5\n2,5", "3,5"],  # a line break inside a text must not split it
+    ["01,5"],
+    ["1,5", "abc"],
+    [],
+])
+def test_comma_decimal_fast_path_only_for_plain_comma_decimals(texts):
+    from ckanext.bandaaceh.spreadsheet import coltypes
+
+    assert coltypes._comma_decimals(texts) is None

@@ -106,6 +106,30 @@ def _classify_text(v: str, statistics: bool) -> tuple[str, object]:
     return "text", None
 
 
+# A column's distinct texts, joined with "\n" (and one at the end), when every one is a plain
+# Indonesian decimal ('38,98', '-0,5', '1234,0000'): what _classify_text calls "dec:id".
+_ALL_COMMA_DECIMALS = re.compile(r"(?:-?(?:0|[1-9]\d{0,14}),(?:\d{1,2}|\d{4,12})\n)+")
+
+
+def _comma_decimals(texts: list[str]) -> dict[str, Decimal] | None:
+    """{text: value} when every text is a plain decimal with a comma, else None.
+
+    The values are those of :func:`_classify_text` ('38,90' -> 38.9, '5,00' -> 5, '-0,00' -> 0),
+    made with a few passes over the joined texts and one ``map(Decimal)`` rather than a
+    classification per text: a column of percentages has thousands of distinct ones.
+    """
+    joined = "\n".join(texts) + "\n"
+    if not texts or joined.count("\n") != len(texts) or _ALL_COMMA_DECIMALS.fullmatch(joined) is None:
+        return None
+    digits = joined
+    while "0\n" in digits:  # trailing zeros of the fractions (digits before the comma end in ',')
+        digits = digits.replace("0\n", "\n")
+    digits = "\n" + digits.replace(",\n", "\n").replace(",", ".")
+    while "\n-0\n" in digits:  # '-0,00' is 0, not Decimal('-0')
+        digits = digits.replace("\n-0\n", "\n0\n")
+    return dict(zip(texts, map(Decimal, digits[1:-1].split("\n"))))
+
+
 def _text_column(values: Sequence[object]) -> Sequence[object]:
     if set(map(type, values)) <= {str, _NoneType}:
         return values
@@ -137,6 +161,12 @@ class _ColumnScan:
             texts = [v for v in set(values) if v.__class__ is str]
             if str not in classes:
                 return
+        decimals = _comma_decimals(texts)
+        if decimals is not None:  # the common column of percentages: all "dec:id", no need to classify each
+            self.cache = decimals  # type: ignore[assignment]
+            self.has_dec = True
+            self.votes_id = len(decimals)
+            return
         for v in texts:
             kind, parsed = _classify_text(v, statistics)
             if kind in ("text", "code"):
