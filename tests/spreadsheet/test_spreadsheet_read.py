@@ -164,12 +164,17 @@ def _long_mixed_workbook(path, rows: int) -> None:
 
 
 def test_long_sheet_cleaned_column_by_column_like_cell_by_cell(tmp_path):
+    from ckanext.bandaaceh.spreadsheet import reader
+
     n = 9_000  # more than two chunks of reader._CHUNK_ROWS rows
     path = tmp_path / "panjang.xlsx"
     _long_mixed_workbook(path, n)
     rows = read_workbook(path).sheets[0].rows
     assert len(rows) == n + 1 and rows[0] == [None] * 7
-    for i in (0, 1, 6, 7, 4095, 4096, 4097, n // 2, n - 11, n - 10, n - 1):
+    # around the ends of the first (small) chunk and of the next one
+    edges = [reader._FIRST_CHUNK_ROWS + k for k in (-2, -1, 0)]
+    edges += [reader._FIRST_CHUNK_ROWS + reader._CHUNK_ROWS + k for k in (-2, -1, 0)]
+    for i in (0, 1, 6, 7, *edges, 4095, 4096, 4097, n // 2, n - 11, n - 10, n - 1):
         row = rows[i + 1]
         assert row[0] is None
         assert row[1] == i and type(row[1]) is int

@@ -135,6 +135,9 @@ def _clean_row(row: list[object]) -> list[object]:
 
 #: Rows cleaned at once: a chunk is turned into columns, cleaned column by column, and back.
 _CHUNK_ROWS = 4096
+#: The first chunk is small: it holds the titles and the header, whose mixed columns are cleaned
+#: cell by cell, and the rows below them then come in chunks of one class per column.
+_FIRST_CHUNK_ROWS = 64
 _EMPTY_TO_NONE = {"": None}
 #: Classes whose equal values may share one object in a column (equal and hashable, never equal across classes here).
 _SHARED = frozenset({str, int, datetime.date, datetime.datetime})
@@ -188,8 +191,10 @@ def _clean_grid(raw_rows: Iterable[list[object]]) -> list[list[object]]:
     rows: list[list[object]] = []
     cleaners: list[_ColumnCleaner] = []
     source = iter(raw_rows)
+    size = _FIRST_CHUNK_ROWS
     while True:
-        chunk = list(islice(source, _CHUNK_ROWS))
+        chunk = list(islice(source, size))
+        size = _CHUNK_ROWS
         if not chunk:
             break
         width = max(map(len, chunk))
