@@ -291,3 +291,36 @@ def test_gc_paused_moves_new_objects_out_of_the_young_generation():
     finally:
         gc.unfreeze()
     assert len(kept) + len(more) == 20_100
+
+
+def test_sheet_read_as_columns_makes_its_rows_once_and_then_holds_them(tmp_path):
+    import openpyxl
+
+    from ckanext.bandaaceh.spreadsheet import Sheet
+
+    path = tmp_path / "kolom.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for row in (["Nama", "Nilai"], ["a", 1], ["b", 2.5], [None, None]):
+        ws.append(row)
+    wb.save(path)
+    sheet = read_workbook(path).sheets[0]
+    columns = sheet.column_view()
+    assert columns == [["Nama", "a", "b"], ["Nilai", 1, 2.5]]  # trailing empty row trimmed
+    assert sheet.height == 3
+    assert "3 rows" in repr(sheet)
+    rows = sheet.rows
+    assert rows == [["Nama", "Nilai"], ["a", 1], ["b", 2.5]]
+    assert sheet.column_view() is None and sheet.rows is rows  # made once; the rows are the sheet now
+    rows[1][1] = 7  # a caller may change them: the tables follow the rows
+    from ckanext.bandaaceh.spreadsheet import extract_tables
+
+    assert extract_tables(sheet, statistics=False)[0].rows[0] == ["a", 7]
+    assert sheet == Sheet("Data", rows=[["Nama", "Nilai"], ["a", 7], ["b", 2.5]])
+    assert sheet != Sheet("Data", rows=[["Nama", "Nilai"]])
+    sheet.rows = [["x"]]
+    assert sheet.rows == [["x"]] and sheet.height == 1
+    assert Sheet("E").rows == [] and Sheet("E", columns=[]).rows == [] and Sheet("E", columns=[]).height == 0
+    with pytest.raises(ValueError):
+        Sheet("E", rows=[], columns=[])
