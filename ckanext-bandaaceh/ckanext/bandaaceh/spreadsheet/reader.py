@@ -267,11 +267,6 @@ def _clean_columns(raw_rows: Iterable[list[object]]) -> list[list[object]]:
     return columns
 
 
-def _clean_grid(raw_rows: Iterable[list[object]]) -> list[list[object]]:
-    """The cleaned rows (see :class:`Sheet`) of calamine's rows."""
-    return list(map(list, zip(*_clean_columns(raw_rows))))
-
-
 def _trim_columns(columns: list[list[object]]) -> list[list[object]]:
     """:func:`_trim` of a grid held as equal-length columns: trailing empty rows, then trailing
     empty columns go (none are left when no cell holds a value)."""
