@@ -164,12 +164,17 @@ def _long_mixed_workbook(path, rows: int) -> None:
 
 
 def test_long_sheet_cleaned_column_by_column_like_cell_by_cell(tmp_path):
+    from ckanext.bandaaceh.spreadsheet import reader
+
     n = 9_000  # more than two chunks of reader._CHUNK_ROWS rows
     path = tmp_path / "panjang.xlsx"
     _long_mixed_workbook(path, n)
     rows = read_workbook(path).sheets[0].rows
     assert len(rows) == n + 1 and rows[0] == [None] * 7
-    for i in (0, 1, 6, 7, 4095, 4096, 4097, n // 2, n - 11, n - 10, n - 1):
+    # around the ends of the first (small) chunk and of the next one
+    edges = [reader._FIRST_CHUNK_ROWS + k for k in (-2, -1, 0)]
+    edges += [reader._FIRST_CHUNK_ROWS + reader._CHUNK_ROWS + k for k in (-2, -1, 0)]
+    for i in (0, 1, 6, 7, *edges, 4095, 4096, 4097, n // 2, n - 11, n - 10, n - 1):
         row = rows[i + 1]
         assert row[0] is None
         assert row[1] == i and type(row[1]) is int
@@ -252,3 +257,70 @@ def test_trim_rectangular_and_ragged(rows, expected):
     from ckanext.bandaaceh.spreadsheet import reader
 
     assert reader._trim([list(r) for r in rows]) == expected
+
+
+def test_gc_paused_moves_new_objects_out_of_the_young_generation():
+    """What was made while the collector paused does not wait in generation 0 (whose next
+    collection would walk all of it); the collector's state and foreign frozen objects stay."""
+    import gc
+
+    from ckanext.bandaaceh.spreadsheet.reader import gc_paused
+
+    assert gc.isenabled()
+    gc.collect()
+    with gc_paused():
+        assert not gc.isenabled()
+        kept = [[i] for i in range(20_000)]
+    assert gc.isenabled()
+    # in the oldest generation already: not walked by the young collections (which, after
+    # gc.collect() above, could not have promoted them that far themselves)
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(x) in oldest for x in kept[::1000])
+    assert gc.get_freeze_count() == 0
+    cycle: list = []
+    cycle.append(cycle)
+    del cycle
+    assert gc.collect() >= 1  # full collections still find garbage
+    # a process that froze objects itself (pre-fork servers do) keeps them frozen
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        with gc_paused():
+            more = [[i] for i in range(100)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    assert len(kept) + len(more) == 20_100
+
+
+def test_sheet_read_as_columns_makes_its_rows_once_and_then_holds_them(tmp_path):
+    import openpyxl
+
+    from ckanext.bandaaceh.spreadsheet import Sheet
+
+    path = tmp_path / "kolom.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for row in (["Nama", "Nilai"], ["a", 1], ["b", 2.5], [None, None]):
+        ws.append(row)
+    wb.save(path)
+    sheet = read_workbook(path).sheets[0]
+    columns = sheet.column_view()
+    assert columns == [["Nama", "a", "b"], ["Nilai", 1, 2.5]]  # trailing empty row trimmed
+    assert sheet.height == 3
+    assert "3 rows" in repr(sheet)
+    rows = sheet.rows
+    assert rows == [["Nama", "Nilai"], ["a", 1], ["b", 2.5]]
+    assert sheet.column_view() is None and sheet.rows is rows  # made once; the rows are the sheet now
+    rows[1][1] = 7  # a caller may change them: the tables follow the rows
+    from ckanext.bandaaceh.spreadsheet import extract_tables
+
+    assert extract_tables(sheet, statistics=False)[0].rows[0] == ["a", 7]
+    assert sheet == Sheet("Data", rows=[["Nama", "Nilai"], ["a", 7], ["b", 2.5]])
+    assert sheet != Sheet("Data", rows=[["Nama", "Nilai"]])
+    sheet.rows = [["x"]]
+    assert sheet.rows == [["x"]] and sheet.height == 1
+    assert Sheet("E").rows == [] and Sheet("E", columns=[]).rows == [] and Sheet("E", columns=[]).height == 0
+    with pytest.raises(ValueError):
+        Sheet("E", rows=[], columns=[])

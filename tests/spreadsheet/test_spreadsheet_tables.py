@@ -308,3 +308,126 @@ def test_xlsx_escaped_control_characters_are_removed():
     t = extract_tables(Sheet(name="S", rows=rows))[0]
     assert t.rows == [["Agus", 5, "001"], ["Budi", 7, "002"]]
     assert to_csv(t).count("\x00") == 0
+
+
+def _comma_texts(seed: int, n: int) -> list[str]:
+    import random
+
+    rnd = random.Random(seed)
+    out = {"-0,00", "0,0", "10,00", "100,0000", "-0,5", "5,0", "0,10", "-10,0000", "1,25"}
+    while len(out) < n:
+        whole = rnd.choice(["0", str(rnd.randint(1, 10 ** rnd.randint(1, 15) - 1))])
+        frac = "".join(rnd.choice("0000123456789") for _ in range(rnd.choice([1, 2, 4, 7, 12])))
+        out.add(rnd.choice(["", "-"]) + whole + "," + frac)
+    return sorted(out)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_comma_decimal_column_fast_path_matches_text_by_text(seed):
+    """A column of distinct '38,98'-like texts is read in bulk; each value (and its spelling:
+    '38,90' -> 38.9, '5,00' -> 5, '-0,00' -> 0) is what the text-by-text classification gives."""
+    from ckanext.bandaaceh.spreadsheet import coltypes
+
+    texts = _comma_texts(seed, 3000)
+    bulk = coltypes._comma_decimals(texts)
+    assert bulk is not None and list(bulk) == texts
+    for text in texts:
+        kind, value = coltypes._classify_text(text, True)
+        assert kind == "dec:id"
+        assert (str(bulk[text]), bulk[text]) == (str(value), value), text
+    kind, values = coltypes.type_columns([texts + [None]], statistics=True)[0]
+    assert kind == "number" and values == [bulk[t] for t in texts] + [None]
+
+
+@pytest.mark.parametrize("texts", [
+    ["1,5", "1,234"],  # ambiguous: decided by the votes, not in bulk
+    ["1,5", "1.5"],
+    ["1,5", "-"],  # a marker
+    ["1,5\n2,5", "3,5"],  # a line break inside a text must not split it
+    ["01,5"],
+    ["1,5", "abc"],
+    [],
+])
+def test_comma_decimal_fast_path_only_for_plain_comma_decimals(texts):
+    from ckanext.bandaaceh.spreadsheet import coltypes
+
+    assert coltypes._comma_decimals(texts) is None
+
+
+def _as_columns(sheet):
+    """The same sheet held column by column (as read_workbook keeps xlsx/ods/xls sheets)."""
+    rows = sheet.rows
+    width = max(map(len, rows), default=0)
+    padded = [list(r) + [None] * (width - len(r)) for r in rows]
+    return Sheet(sheet.name, columns=[list(c) for c in zip(*padded)], merges=list(sheet.merges), hidden=sheet.hidden)
+
+
+_BLOCKS = [
+    # title, header, column numbers repeated after a "page break", a total row, footnotes
+    [["Tabel 1 Penduduk"], [], ["No", "Kecamatan", "L", "P"], ["(1)", "(2)", "(3)", "(4)"],
+     *[[i, f"K{i % 4}", 100 + i, 200 + i] for i in range(1, 40)],
+     ["(1)", "(2)", "(3)", "(4)"], *[[i, f"K{i % 4}", 100 + i, 200 + i] for i in range(40, 60)],
+     [None, "Jumlah", 5000, 6000], ["Sumber: BPS"]],
+    # the city-wide row first and last (totals), blank first cells (rows that need a look)
+    [["Kecamatan", "2023", "2024"], ["Kota Banda Aceh", 900, 950],
+     *[[f"K{i}" if i % 5 else None, i, i + 1] for i in range(1, 30)], ["Kota Banda Aceh", 400, 430]],
+    # two tables with a blank gap; the second one's header
+    [["Nama", "Nilai"], *[[f"n{i}", i] for i in range(25)], [], [], ["Tabel 2"], ["Jenis", "Jumlah"],
+     *[[f"j{i}", f"{i},5"] for i in range(12)]],
+    # the header repeated mid-table, filler rows, a subtotal per group
+    [["Bulan", "Jenis", "Jumlah"], *[["Januari", f"J{i}", i] for i in range(6)], ["Januari", "Jumlah", 15],
+     ["---", "---", "---"], ["Bulan", "Jenis", "Jumlah"], *[["Februari", f"J{i}", i] for i in range(6)]],
+    # no header at all: every row is data
+    [[1, 2], [3, 4], [5, None]],
+]
+
+
+@pytest.mark.parametrize("rows", _BLOCKS)
+@pytest.mark.parametrize("statistics", [True, False])
+def test_sheet_held_as_columns_gives_the_same_tables(rows, statistics):
+    row_sheet = Sheet(name="S", rows=[list(r) for r in rows])
+    col_sheet = _as_columns(Sheet(name="S", rows=[list(r) for r in rows]))
+    assert col_sheet.column_view() is not None
+    got = extract_tables(col_sheet, filename="f.xlsx", statistics=statistics)
+    assert col_sheet.column_view() is not None  # the rows were never made
+    assert got == extract_tables(row_sheet, filename="f.xlsx", statistics=statistics)
+
+
+def test_every_fixture_sheet_gives_the_same_tables_from_columns_and_rows(fixture_path):
+    import glob
+    import os
+
+    folder = os.path.dirname(os.path.dirname(fixture_path("penduduk.xlsx")))  # tests/fixtures
+    names = sorted(glob.glob(os.path.join(folder, "**", "*.*"), recursive=True))
+    from_columns = 0
+    for path in names:
+        if not path.endswith((".xlsx", ".ods", ".xls")):
+            continue
+        try:
+            as_columns = read_workbook(path)
+        except SpreadsheetError:
+            continue  # the damaged fixtures
+        as_rows = read_workbook(path)
+        for sheet, same in zip(as_columns.sheets, as_rows.sheets):
+            row_sheet = Sheet(same.name, rows=same.rows, merges=same.merges, hidden=same.hidden)
+            from_columns += sheet.column_view() is not None
+            for statistics in (True, False):
+                assert extract_tables(sheet, statistics=statistics) == extract_tables(row_sheet, statistics=statistics), path
+    assert from_columns >= 20
+
+
+def test_data_rows_mix_runs_of_columns_and_row_lists():
+    from ckanext.bandaaceh.spreadsheet import tables
+
+    columns = [[f"a{r}" for r in range(10)], list(range(10))]
+    data = tables._Data(columns)
+    data.add_run(2, 5)
+    data.append(["x", -1])
+    data.add_run(7, 10)
+    assert len(data) == 7 and data.width() == 2
+    assert [data.row(i) for i in range(7)] == [["a2", 2], ["a3", 3], ["a4", 4], ["x", -1], ["a7", 7], ["a8", 8], ["a9", 9]]
+    assert data.tail(5) == [["a4", 4], ["x", -1], ["a7", 7], ["a8", 8], ["a9", 9]]
+    data.delete_end(0)
+    data.delete_end(len(data) - 1)
+    assert list(map(list, data.by_column(2))) == [["a3", "a4", "x", "a7", "a8"], [3, 4, -1, 7, 8]]
+    assert columns[1] == list(range(10))  # the sheet's columns are left alone

@@ -8,7 +8,8 @@
 
 Modules: detect (format by content), safety (zip bombs, DTDs, forged sizes,
 before the parser), reader/_rawread (python-calamine; xls in a memory-capped
-child process), csvread (encoding and delimiter), numeric and dates (Indonesian
+child process; a sheet read from xlsx/ods/xls is held column by column and ``Sheet.rows``
+makes its row lists on first use), csvread (encoding and delimiter), numeric and dates (Indonesian
 and English number/date text), tables (header detection and typing), export
 (CSV), coltypes (whole-column typing), statistics (total columns, running
 numbers, footnote marks) and tidy (the long form of a statistics table:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from itertools import compress
 from operator import itemgetter
 from dataclasses import dataclass, field
@@ -284,12 +285,41 @@ def _is_spacer(row: list[object]) -> bool:
 # ---------------------------------------------------------------- header search
 
 
+class _ColumnRows:
+    """The rows of a sheet held as columns, each made when first asked for (the header search
+    looks at a few rows; the data rows are taken from the columns, see :class:`_Data`)."""
+
+    __slots__ = ("columns", "n", "made")
+
+    def __init__(self, columns: list[list[object]]) -> None:
+        self.columns = columns
+        self.n = len(columns[0]) if columns else 0
+        self.made: dict[int, list[object]] = {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, r: int) -> list[object]:
+        if r < 0:
+            r += self.n
+        row = self.made.get(r)
+        if row is None:
+            if not 0 <= r < self.n:
+                raise IndexError(r)
+            row = self.made[r] = [column[r] for column in self.columns]
+        return row
+
+    def __iter__(self) -> Iterator[list[object]]:
+        return map(self.__getitem__, range(self.n))
+
+
 class _Grid:
     """Rows plus the sheet's horizontal merges, with small helpers."""
 
     def __init__(self, sheet: Sheet) -> None:
-        self.rows = sheet.rows
-        self.n = len(sheet.rows)
+        self.columns = sheet.column_view()
+        self.rows: Sequence[list[object]] = sheet.rows if self.columns is None else _ColumnRows(self.columns)
+        self.n = len(self.rows)
         self.hmerges = [m for m in sheet.merges if m[3] > m[1]]
 
     def get(self, r: int, c: int) -> object:
@@ -438,7 +468,7 @@ def _unique_names(names: list[str], cols: list[int]) -> list[str]:
 # ---------------------------------------------------------------- table building
 
 
-def _starts_new_block(grid: _Grid, r: int, data: list[list[object]], header_width: int) -> bool:
+def _starts_new_block(grid: _Grid, r: int, sample: list[list[object]], header_width: int) -> bool:
     """After a blank gap: does row r begin another table (its title or header)?"""
     row = grid.rows[r]
     if _distinct(row) == 1 and _first_text(row) is not None:
@@ -448,8 +478,7 @@ def _starts_new_block(grid: _Grid, r: int, data: list[list[object]], header_widt
         return False
     if not grid.eligible_header(r):
         return False
-    # a header, not a text-only data row: it has text where the data so far had numbers
-    sample = data[-50:]
+    # a header, not a text-only data row: it has text where the data so far (its last rows) had numbers
     for c, v in enumerate(row):
         if v is None or not _headerlike(v):
             continue
@@ -496,21 +525,27 @@ def _suspicious(value: object, header_values: set[object]) -> bool:
     )
 
 
-def _slow_rows(rows: list[list[object]], start: int, header_values: set[object]) -> list[int]:
+def _slow_rows(
+    rows: Sequence[list[object]], start: int, header_values: set[object], columns: list[list[object]] | None = None
+) -> list[int]:
     """Sorted indices (from ``start``) of the rows whose first three cells need a closer look.
 
     Every other row is an ordinary data row. Decided per column and per distinct
     value, so that a long sheet costs a few C-level passes, not a Python test per row.
+    ``columns``, when given, are the sheet's columns (``rows`` is then not read).
     """
-    region = rows[start:]
-    if not region:
-        return []
-    k = min(3, max(map(len, region)))
-    if min(map(len, region)) < k:  # a hand-made grid with short rows
-        region = [row if len(row) >= k else row + [None] * (k - len(row)) for row in region]
+    if columns is not None:
+        firsts = [column[start:] for column in columns[:3]] if start < len(rows) else []
+    else:
+        region = rows[start:]
+        if not region:
+            return []
+        k = min(3, max(map(len, region)))
+        if min(map(len, region)) < k:  # a hand-made grid with short rows
+            region = [row if len(row) >= k else row + [None] * (k - len(row)) for row in region]
+        firsts = [list(map(itemgetter(c), region)) for c in range(k)]
     slow: set[int] = set()
-    for c in range(k):
-        column = list(map(itemgetter(c), region))
+    for column in firsts:
         distinct = set(column)
         # numbers and dates never need a look unless they repeat the header
         bad = {v for v in [v for v in distinct if v.__class__ is str] if _suspicious(v, header_values)}
@@ -520,6 +555,95 @@ def _slow_rows(rows: list[list[object]], start: int, header_values: set[object])
         if bad:
             slow.update(compress(range(len(column)), map(bad.__contains__, column)))
     return sorted(i + start for i in slow)
+
+
+class _Data:
+    """The data rows of a table being built, in sheet order: lists of rows, and (from a sheet
+    held as columns) runs of sheet rows taken from the columns without making their rows."""
+
+    __slots__ = ("parts", "n", "columns")
+
+    def __init__(self, columns: list[list[object]] | None) -> None:
+        self.parts: list[list[list[object]] | range] = []
+        self.n = 0
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return self.n
+
+    def append(self, row: list[object]) -> None:
+        self.extend([row])
+
+    def extend(self, rows: list[list[object]]) -> None:
+        if not rows:
+            return
+        if self.parts and self.parts[-1].__class__ is list:
+            self.parts[-1].extend(rows)  # type: ignore[union-attr]
+        else:
+            self.parts.append(list(rows))
+        self.n += len(rows)
+
+    def add_run(self, start: int, stop: int) -> None:
+        """Sheet rows ``start`` to ``stop - 1`` (0-based) of the columns."""
+        self.parts.append(range(start, stop))
+        self.n += stop - start
+
+    def _row(self, part: list[list[object]] | range, i: int) -> list[object]:
+        if part.__class__ is list:
+            return part[i]  # type: ignore[return-value]
+        r = part[i]
+        return [column[r] for column in self.columns]  # type: ignore[union-attr]
+
+    def row(self, i: int) -> list[object]:
+        """Data row i (0 <= i < len)."""
+        for part in self.parts:
+            if i < len(part):
+                return self._row(part, i)
+            i -= len(part)
+        raise IndexError(i)
+
+    def tail(self, k: int) -> list[list[object]]:
+        """The last k data rows (fewer when there are fewer)."""
+        out: list[list[object]] = []
+        for part in reversed(self.parts):
+            take = min(k - len(out), len(part))
+            out.extend(self._row(part, len(part) - 1 - j) for j in range(take))
+            if len(out) == k:
+                break
+        out.reverse()
+        return out
+
+    def delete_end(self, i: int) -> None:
+        """Drop data row i, the first or the last one."""
+        at = 0 if i == 0 else len(self.parts) - 1
+        part = self.parts[at]
+        if part.__class__ is list:
+            del part[0 if i == 0 else -1]  # type: ignore[arg-type]
+        else:
+            self.parts[at] = part[1:] if i == 0 else part[:-1]
+        if not len(self.parts[at]):
+            del self.parts[at]
+        self.n -= 1
+
+    def width(self) -> int:
+        widths = [len(self.columns) if part.__class__ is range else max(map(len, part))  # type: ignore[union-attr, arg-type]
+                  for part in self.parts]
+        return max(widths, default=0)
+
+    def by_column(self, width: int) -> list[Sequence[object]]:
+        """The data as ``width`` columns (short rows padded with None)."""
+        out: list[list[object]] = [[] for _ in range(width)]
+        for part in self.parts:
+            if part.__class__ is range:
+                for c in range(width):
+                    out[c].extend(self.columns[c][part.start:part.stop])  # type: ignore[index]
+                continue
+            rows = part if min(map(len, part)) == width else [r + [None] * (width - len(r)) for r in part]  # type: ignore[union-attr, arg-type]
+            if len(self.parts) == 1:
+                return list(zip(*rows))  # one C pass: columns as tuples
+            for c, values in enumerate(zip(*rows)):
+                out[c].extend(values)
+        return out  # type: ignore[return-value]
 
 
 def _build(
@@ -545,7 +669,8 @@ def _build(
     header_sig = [rows[x] for x in header_rows]
     header_values = {v for x in header_rows for v in rows[x][:3] if v is not None}
     width_hint = len(_values(rows[h]))
-    data: list[list[object]] = []
+    columns = grid.columns
+    data = _Data(columns)
     source: list[int] = []
     notes: list[str] = []
     dropped: list[tuple[int, str]] = []
@@ -553,7 +678,7 @@ def _build(
     gap = 0
     end = grid.n
     n = grid.n
-    slow = _slow_rows(rows, r, header_values)
+    slow = _slow_rows(rows, r, header_values, columns)
     append_data, append_source = data.append, source.append
     while r < n:
         if not gap and data:
@@ -561,10 +686,15 @@ def _build(
             k = bisect_left(slow, r)
             stop = slow[k] if k < len(slow) else n
             if stop > r:
-                run = rows[r:stop]
+                if columns is not None and numbering is None:
+                    data.add_run(r, stop)
+                    source.extend(range(r + 1, stop + 1))
+                    r = stop
+                    continue
+                run = rows[r:stop] if columns is None else list(map(list, zip(*(c[r:stop] for c in columns))))
                 if numbering is not None and numbering in run:
                     keep = [i for i, row in enumerate(run) if row != numbering]
-                    data.extend(run[i] for i in keep)
+                    data.extend([run[i] for i in keep])
                     source.extend(r + 1 + i for i in keep)
                 else:
                     data.extend(run)
@@ -582,7 +712,7 @@ def _build(
             gap += 1
             r += 1
             continue
-        if gap and data and _starts_new_block(grid, r, data, width_hint):
+        if gap and data and _starts_new_block(grid, r, data.tail(50), width_hint):
             end = r
             break
         gap = 0
@@ -594,7 +724,7 @@ def _build(
             if (len(texts) == len(firsts) and _is_spacer(row)) or row in header_sig:
                 r += 1  # filler, or the header repeated after a page break
                 continue
-            prev = data[-1] if data else None
+            prev = data.row(len(data) - 1) if data else None
             label = _summary_label(row, prev) if any(_TOTAL.match(t) for t in texts) else None
             if label is not None:
                 dropped.append((r + 1, label))
@@ -609,14 +739,13 @@ def _build(
         append_source(r + 1)
         r += 1
     for i in reversed([i for i in city if i in (0, len(data) - 1)]):
-        dropped.append((source[i], _first_text(data[i]) or ""))
-        del data[i], source[i]
+        dropped.append((source[i], _first_text(data.row(i)) or ""))
+        data.delete_end(i)
+        del source[i]
     dropped.sort()
     # columns: any with a header or data
-    width = max([len(rows[x]) for x in header_rows] + [max(map(len, data), default=0)])
-    if data and min(map(len, data)) != width:
-        data = [d + [None] * (width - len(d)) for d in data]
-    by_column = list(zip(*data)) if data else [() for _ in range(width)]  # one C pass: columns as tuples
+    width = max([len(rows[x]) for x in header_rows] + [data.width()])
+    by_column = data.by_column(width) if data else [() for _ in range(width)]
     used = [
         any(c < len(rows[x]) and rows[x][c] is not None for x in header_rows)
         or by_column[c].count(None) != len(data)
