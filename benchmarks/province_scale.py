@@ -17,9 +17,9 @@ each in four cases: cached (the same process asked before); the first call after
 publication (one gampong re-imported before each call); the first call of a fresh process
 (process memory emptied, :func:`forget`, the overviews shared in Redis as a second web worker
 finds them); the first call of a cold start (process memory and the Redis share emptied,
-:func:`forget_all`: everything computed from Solr). After start-up the process freezes CKAN's
-objects out of the garbage collector (``gc.freeze``) as ``deploy/wsgi.py`` does in every gunicorn
-worker; ``--no-gc-freeze`` times without.
+:func:`forget_all`: everything computed from Solr). ``--gc-freeze`` freezes CKAN's start-up
+objects out of the garbage collector (``gc.freeze``) before the timings, to compare (the web
+workers do not: see ``deploy/wsgi.py``).
 
 Targets (issue 10 item 9): import at most 0.25 s per gampong, the action under 1 s, the page
 under 2 s. Importing all 6,497 takes hours on a shared 2-core machine (2.1 s per gampong was
@@ -231,8 +231,9 @@ def main() -> int:
     ap.add_argument("--fill-index", action="store_true",
                     help="index copies of the imported budgets' search entries for every gampong not imported "
                          "(Solr only, no CKAN dataset): the action and the page then see all gampong published")
-    ap.add_argument("--no-gc-freeze", action="store_true",
-                    help="do not gc.freeze() the objects of CKAN's start-up (deploy/wsgi.py does in each gunicorn worker)")
+    ap.add_argument("--gc-freeze", action="store_true",
+                    help="gc.freeze() the objects of CKAN's start-up before importing and timing (to compare; "
+                         "deploy/wsgi.py does not)")
     ap.add_argument("--profile", action="store_true", help="print the top of a cProfile of the action and the page")
     ap.add_argument("--config-dir", type=Path, help="synthetic config/ folder (default: a temporary one; "
                     "with --keep, var/province-bench-config)")
@@ -266,11 +267,10 @@ def main() -> int:
     conf = load_config(str(REPO / "test.ini"))
     conf["bandaaceh.config_dir"] = str(config_dir)
     app = make_app(conf)
-    if not args.no_gc_freeze:  # as deploy/wsgi.py, freeze_startup_objects, in every gunicorn worker
+    if args.gc_freeze:
         gc.collect()
         gc.freeze()
-    print(f"gc.freeze() after start-up (as deploy/wsgi.py): {gc.get_freeze_count()} objects frozen"
-          if not args.no_gc_freeze else "gc.freeze() after start-up: off (--no-gc-freeze)")
+        print(f"gc.freeze() after start-up (--gc-freeze): {gc.get_freeze_count()} objects frozen")
     import ckan.plugins.toolkit as tk
     from ckan.lib import search
 

@@ -12,17 +12,16 @@ does not do on its own are done here:
   *internal* option, and internal options are not copied into ``app.config``; without this,
   request bodies of any size would be read.
 
-Once the app is built, :func:`freeze_startup_objects` moves everything CKAN created while
-starting (some 256,000 objects) out of the garbage collector's sight: they live as long as the
-process anyway, and without it every full collection walks them again. The province overview
-(/transparansi-apbg over 6,497 gampong creates millions of objects) is computed markedly faster
-so (``benchmarks/province_scale.py --no-gc-freeze`` times it without).
-gunicorn loads this module in each worker (no ``preload_app``), so each worker freezes its own.
+gunicorn loads this module in each worker (no ``preload_app``).
+
+Not done: ``gc.freeze()`` of CKAN's start-up objects. Measured on the province overview
+(``benchmarks/province_scale.py --gc-freeze``) it gained nothing clear, and in a frozen process the
+spreadsheet reader's collector pause cannot hand the objects it made to the oldest generation
+(``spreadsheet.reader.gc_paused``), so every budget read in a worker took 2-3x as long.
 """
 from __future__ import annotations
 
 import configparser
-import gc
 import os
 from logging.config import fileConfig
 
@@ -54,13 +53,4 @@ def create_app(ini_path: str) -> CKANApp:
     return app
 
 
-def freeze_startup_objects() -> int:
-    """Collect once, then keep every object alive now out of later collections (``gc.freeze``);
-    the number of objects frozen."""
-    gc.collect()
-    gc.freeze()
-    return gc.get_freeze_count()
-
-
 application = create_app(os.environ.get("CKAN_INI") or os.path.join(REPO, "ckan.ini"))
-freeze_startup_objects()

@@ -59,13 +59,3 @@ def test_debug_true_is_refused_by_the_wsgi_entry_point(test_ini: Path, tmp_path:
                           timeout=120)
     assert proc.returncode != 0
     assert "debug = true" in proc.stderr and "make dev" in proc.stderr, proc.stderr[-2000:]
-
-
-def test_the_wsgi_entry_point_freezes_the_objects_of_the_start_up(test_ini: Path) -> None:
-    """deploy/wsgi.py: once the app is built, CKAN's start-up objects are out of the garbage
-    collector's sight (gc.freeze), so full collections of a worker do not walk them again."""
-    proc = subprocess.run([sys.executable, "-c", "import gc, deploy.wsgi; print(gc.get_freeze_count())"],
-                          cwd=REPO, env=dict(os.environ, CKAN_INI=str(test_ini)), capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert int(proc.stdout.split()[-1]) > 50_000, proc.stdout
