@@ -489,7 +489,7 @@ def publish_all(context: dict[str, Any], publications: Sequence[Publication]) ->
         staged = {rid: _stage(conn, table) for pub in publications for rid, table in pub.tables.items()}
         for rid, (stage, count) in staged.items():
             _switch(conn, stage, rid, count)
-        # The last package_update commits the CKAN database (after writing the files and the
+        # The last package_update (or package_create) commits the CKAN database (after the files and the
         # search index); the DataStore transaction, whose switch is done, commits right after it.
         step = "memperbarui dataset, berkas dan indeks pencarian"
         for i, pub in enumerate(publications):

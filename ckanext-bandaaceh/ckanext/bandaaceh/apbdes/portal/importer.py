@@ -459,7 +459,7 @@ def _publish(context: dict[str, Any], org: dict[str, Any], area: reference.Area,
     if existing is None:  # created with its files in one transaction by datastore.publish
         create = {
             "type": DATASET_TYPE, "name": name, "owner_org": org["id"],
-            "state": "draft", "title": dataset_title(area, budget.tahun, budget.tahap, budget.periode),
+            "title": dataset_title(area, budget.tahun, budget.tahap, budget.periode),
             "notes": _notes(area, budget), "license_id": "cc-by",
             "tags": [{"name": "apbg"}, {"name": "keuangan-gampong"}],
             **fields,
