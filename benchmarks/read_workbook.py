@@ -12,7 +12,10 @@ openpyxl's write-only mode, then, in this process, times
 * openpyxl: ``load_workbook(read_only=True, data_only=True)`` iterating all values
   (untyped: no header detection, no Decimal conversion, nothing kept);
 
-each the best of ``--repeat`` runs (the machine may be shared), and prints
+each the best of ``--repeat`` runs, ours and calamine taking turns (this machine's speed drifts by
+a third from one second to the next: a plain Python loop measured 0.19-0.33 s over 20 runs; taking
+turns puts both readers in the same fast and slow spells, where timing one after the other could
+give one of them all the slow ones), and prints
 "ratio ours/calamine = N.Nx" and "ratio ours/openpyxl = N.Nx", and what our time is made
 of: the safety checks alone (``check_container``, run before calamine sees the file) and
 the rest of our layer (cleaning, header detection, typing). The default, 100,000
@@ -149,6 +152,29 @@ def timed(fn, path: str, repeat: int = 1) -> tuple[float, tuple[int, int]]:
     return best, result
 
 
+def timed_in_turn(fns, path: str, repeat: int) -> list[tuple[float, tuple[int, int]]]:
+    """Best wall time of ``repeat`` runs of each function, the functions taking turns, and its result."""
+    best = [float("inf")] * len(fns)
+    results: list[tuple[int, int]] = [(0, 0)] * len(fns)
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t = time.perf_counter()
+            results[i] = fn(path)
+            best[i] = min(best[i], time.perf_counter() - t)
+    return list(zip(best, results))
+
+
+def cpu_timed_in_turn(fns, path: str, repeat: int) -> list[float]:
+    """Best process CPU time of ``repeat`` runs of each function, the functions taking turns."""
+    best = [float("inf")] * len(fns)
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t = time.process_time()
+            fn(path)
+            best[i] = min(best[i], time.process_time() - t)
+    return best
+
+
 def cpu_timed(fn, path: str, repeat: int = 1) -> float:
     """Best process CPU time of ``repeat`` runs (steadier than wall time on a busy machine)."""
     best = float("inf")
@@ -193,7 +219,7 @@ def peak_rss_mb(which: str, path: str) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=3, help="best of N runs")
+    ap.add_argument("--repeat", type=int, default=7, help="best of N runs")
     ap.add_argument("--cache-dir", default=os.path.join("/tmp", "bandaaceh-bench"))
     ap.add_argument("--skip-openpyxl", action="store_true", help="time only our reader")
     ap.add_argument("--skip-memory", action="store_true")
@@ -203,12 +229,11 @@ def main() -> None:
     size = os.path.getsize(path)
     print(f"workbook: {path} ({size / 2**20:.1f} MiB, {args.rows:,} rows x 10 cols)")
 
-    t_ours, (rows, cells) = timed(run_ours, path, args.repeat)
+    (t_ours, (rows, cells)), (t_cal, (crows, ccells)) = timed_in_turn((run_ours, run_calamine), path, args.repeat)
     print(f"ours     read_workbook + extract_tables: {t_ours:6.2f} s  ({rows:,} typed rows, {cells:,} cells)")
-    t_cal, (rows, cells) = timed(run_calamine, path, args.repeat)
-    print(f"calamine from_path + to_python (raw):    {t_cal:6.2f} s  ({rows:,} rows, {cells:,} cells)")
+    print(f"calamine from_path + to_python (raw):    {t_cal:6.2f} s  ({crows:,} rows, {ccells:,} cells)")
     print(f"ratio ours/calamine = {t_ours / t_cal:.1f}x")
-    c_ours, c_cal = cpu_timed(run_ours, path, args.repeat), cpu_timed(run_calamine, path, args.repeat)
+    c_ours, c_cal = cpu_timed_in_turn((run_ours, run_calamine), path, args.repeat)
     c_checks = cpu_timed(run_checks, path, args.repeat)
     print(f"cpu time: ours {c_ours:.2f} s, calamine {c_cal:.2f} s; cpu ratio ours/calamine = {c_ours / c_cal:.2f}x")
     print(f"  of ours: safety checks {c_checks:.2f} s ({c_checks / c_cal:.2f}x calamine), "

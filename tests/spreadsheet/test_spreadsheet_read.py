@@ -1,4 +1,5 @@
 import datetime
+import os
 
 import pytest
 
@@ -324,3 +325,58 @@ def test_sheet_read_as_columns_makes_its_rows_once_and_then_holds_them(tmp_path)
     assert Sheet("E").rows == [] and Sheet("E", columns=[]).rows == [] and Sheet("E", columns=[]).height == 0
     with pytest.raises(ValueError):
         Sheet("E", rows=[], columns=[])
+
+
+def test_classes_known_from_reading_are_those_of_the_values(tmp_path, fixture_path):
+    """``Sheet.classes_in`` (what the cleaner saw, chunk by chunk) is ``set(map(type, ...))`` of the
+    range asked for, give or take NoneType, for any range: across chunk ends, in the first small
+    chunk, where a column changes class in its last rows, and on every fixture read as columns."""
+    import glob
+    import random
+
+    from ckanext.bandaaceh.spreadsheet import reader
+
+    path = tmp_path / "panjang.xlsx"
+    _long_mixed_workbook(path, 9_000)
+    sheets = [read_workbook(path).sheets[0]]
+    folder = os.path.dirname(os.path.dirname(fixture_path("penduduk.xlsx")))
+    for name in sorted(glob.glob(os.path.join(folder, "**", "*.xlsx"), recursive=True)):
+        try:
+            sheets += [s for s in read_workbook(name).sheets if s.column_view() is not None]
+        except SpreadsheetError:
+            continue
+    rnd = random.Random(8)
+    checked = 0
+    for sheet in sheets:
+        columns = sheet.column_view()
+        height = sheet.height
+        edges = [0, 1, reader._FIRST_CHUNK_ROWS - 1, reader._FIRST_CHUNK_ROWS, reader._FIRST_CHUNK_ROWS + 1,
+                 reader._FIRST_CHUNK_ROWS + reader._CHUNK_ROWS, height - 11, height - 10, height - 1, height]
+        for c, column in enumerate(columns):
+            for _ in range(12):
+                a, b = sorted((rnd.choice(edges + [rnd.randrange(height + 1)]), rnd.randrange(height + 1)))
+                a, b = max(a, 0), min(b, height)
+                exact = set(map(type, column[a:b]))
+                known = sheet.classes_in(c, a, b)
+                assert exact <= known <= exact | {type(None)}, (sheet.name, c, a, b)
+                checked += 1
+    assert len(sheets) > 20 and checked > 1000
+    # a grid whose columns were given, not read, has its classes counted
+    given = reader.Sheet("S", columns=[["a", 1, None], [2.5, "b", 3]])
+    assert given.classes_in(0, 1, 3) == {int, type(None)} and given.classes_in(1, 0, 3) == {float, str, int}
+
+
+def test_tables_typed_from_known_classes_equal_tables_typed_from_counted_ones(tmp_path):
+    """The classes the reader knew (a long sheet whose number columns turn text or float at the end)
+    type every column as counting them would."""
+    from ckanext.bandaaceh.spreadsheet import Sheet, extract_tables
+
+    path = tmp_path / "panjang.xlsx"
+    _long_mixed_workbook(path, 9_000)
+    read = read_workbook(path).sheets[0]
+    counted = Sheet(read.name, columns=[list(c) for c in read.column_view()])
+    assert read._classes and counted._classes is None
+    for statistics in (True, False):
+        known_tables = extract_tables(read, statistics=statistics)
+        assert known_tables == extract_tables(counted, statistics=statistics)
+        assert [c.type for c in known_tables[0].columns] == ["integer", "text", "number", "number", "text", "date"]

@@ -345,3 +345,84 @@ def test_widest_row_is_measured_streaming(fixture_path):
     assert peak < 32, f"{peak:.0f} MiB held while checking"  # was twice the worksheet (48+ MiB)
     with pytest.raises(SpreadsheetError, match="lebih dari 1.000.000 sel"):
         safety.check_container(data, "xlsx", "besar.xlsx", max_cells=1_000_000)  # 700,000 rows x 2 columns
+
+
+# --- the sheet is inflated in a second thread while the chunks already inflated are scanned ---
+
+def _big_sheet(rows: int, *, head: str = "", far: str = "") -> bytes:
+    """A minimal xlsx whose sheet XML inflates to ``rows`` * ~70 bytes (several chunks)."""
+    body = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c><c r="B{i}"><v>{i % 7}</v></c></row>'
+                   for i in range(1, rows + 1))
+    return _minimal_xlsx(head + f'<worksheet xmlns="{SHEET_NS}"><sheetData>{body}{far}</sheetData></worksheet>')
+
+
+def _inflating_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "bandaaceh-inflate"]
+
+
+def _check(data: bytes, name: str = "besar.xlsx", max_cells: int = 5_000_000):
+    try:
+        safety.check_container(data, "xlsx", name, max_cells=max_cells)
+    except SpreadsheetError as exc:
+        return str(exc)
+    return None
+
+
+@pytest.fixture
+def threaded_from_the_first_byte(monkeypatch):
+    """Every member inflated in the second thread (normally only those over _THREADED_MIN)."""
+    monkeypatch.setattr(safety, "_THREADED_MIN", 0)
+
+
+@pytest.mark.parametrize("case", ["honest", "far reference at the end", "too many cells", "dtd first"])
+def test_threaded_inflate_decides_like_the_calling_thread(monkeypatch, case):
+    rows = 200_000  # ~14 MB of XML: seven chunks, above _THREADED_MIN
+    data = {
+        "honest": lambda: _big_sheet(rows),
+        "far reference at the end": lambda: _big_sheet(rows, far='<row r="9999999"><c r="Z9999999"><v>1</v></c></row>'),
+        "too many cells": lambda: _big_sheet(rows),
+        "dtd first": lambda: _big_sheet(rows, head='<!DOCTYPE x [<!ENTITY a "b">]>'),
+    }[case]()
+    max_cells = 300_000 if case == "too many cells" else 5_000_000
+    assert len(zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")) > safety._THREADED_MIN
+    threaded = _check(data, max_cells=max_cells)
+    monkeypatch.setattr(safety, "_THREADED_MIN", 1 << 40)
+    inline = _check(data, max_cells=max_cells)
+    assert threaded == inline
+    assert (threaded is None) == (case == "honest")
+    assert _inflating_threads() == []  # joined, also when the scan stopped at its first chunk
+
+
+def test_corrupt_member_inflated_in_the_thread_names_the_member(threaded_from_the_first_byte):
+    data = bytearray(_big_sheet(50_000))
+    zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    middle = start + info.compress_size // 2
+    data[middle:middle + 64] = bytes(64)  # damage the deflate stream half-way through
+    message = _check(bytes(data))
+    assert message is not None and message.startswith("besar.xlsx: ")
+    assert "xl/worksheets/sheet1.xml" in message
+    assert _inflating_threads() == []
+
+
+def test_scan_stopping_early_stops_the_inflating_thread(monkeypatch):
+    """A refusal in the first chunk leaves no thread inflating the rest of a large member."""
+    import threading
+
+    blocks = []
+    original = safety._blocks
+
+    def counted(fh):
+        for block in original(fh):
+            blocks.append(threading.current_thread().name)
+            yield block
+
+    monkeypatch.setattr(safety, "_blocks", counted)
+    data = _big_sheet(400_000, head='<!DOCTYPE x [<!ENTITY a "b">]>')  # ~28 MB: 14 blocks
+    assert "DTD atau entitas XML" in _check(data)
+    assert _inflating_threads() == []
+    in_thread = blocks.count("bandaaceh-inflate")  # the sheet's blocks (the small parts are read inline)
+    assert 1 <= in_thread <= 2 + safety._AHEAD  # it stopped within its queue's length, not at the end

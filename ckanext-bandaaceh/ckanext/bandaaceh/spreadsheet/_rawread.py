@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import NamedTuple
 
-__all__ = ["RawSheet", "RawReadError", "read_raw"]
+__all__ = ["RawSheet", "RawReadError", "RowBatches", "read_raw"]
 
 
 # This module runs standalone in the xls child (no package imports): the msgid marker and the
@@ -30,7 +30,7 @@ def _number(value: int) -> str:
 class RawSheet(NamedTuple):
     name: str
     hidden: bool
-    rows: Iterable  # calamine's rows from A1: a list (to_python), or an iterator when streamed
+    rows: Iterable  # calamine's rows from A1: a list (to_python), or RowBatches when streamed
     merges: list  # (first_row, first_col, last_row, last_col), 0-based inclusive
 
 
@@ -48,26 +48,40 @@ def _fatal(exc: BaseException) -> bool:
     return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
 
 
-def _rows_from_a1(cal: object, sheet: str) -> Iterator[list]:
-    """The rows of a calamine sheet from cell A1, one at a time, as ``to_python(skip_empty_area=False)``
-    gives them: ``iter_rows`` (python-calamine 0.9) starts at row 1 but leaves out the empty
-    columns left of the data, which are put back. calamine's copy of the sheet is freed
-    when the iterator is exhausted or dropped. Rows are taken in batches (a Python generator
-    step per batch, not per row)."""
-    return chain.from_iterable(_row_batches(cal, sheet))
+class RowBatches:
+    """The rows of a calamine sheet from cell A1, as ``to_python(skip_empty_area=False)`` gives
+    them, streamed: iterating gives the rows one at a time; ``batches`` gives them as lists of
+    rows (``FIRST_BATCH`` rows, then ``BATCH`` at a time), every row ``width`` cells long.
+    ``iter_rows`` (python-calamine 0.9) starts at row 1 but leaves out the empty columns left of
+    the data, which are put back. calamine's copy of the sheet is freed when the batches are
+    exhausted or dropped."""
+
+    __slots__ = ("batches", "width")
+
+    def __init__(self, cal: object, sheet: str) -> None:
+        start = cal.start or (0, 0)  # type: ignore[attr-defined]
+        self.width: int = start[1] + cal.width  # type: ignore[attr-defined]
+        self.batches: Iterator[list] = _row_batches(cal, sheet, self.width)
+
+    def __iter__(self) -> Iterator[list]:
+        return chain.from_iterable(self.batches)
 
 
-_BATCH = 4096
+#: Rows per batch; the first batch is small (it holds the titles and the header, whose mixed
+#: columns are cleaned cell by cell, and the rows below them then come in batches of one class
+#: per column).
+BATCH = 4096
+FIRST_BATCH = 64
 
 
-def _row_batches(cal: object, sheet: str) -> Iterator[list]:
-    start = cal.start or (0, 0)  # type: ignore[attr-defined]
-    width = start[1] + cal.width  # type: ignore[attr-defined]
+def _row_batches(cal: object, sheet: str, width: int) -> Iterator[list]:
     try:
         rows = cal.iter_rows()  # type: ignore[attr-defined]
         lead: list | None = None
+        size = FIRST_BATCH
         while True:
-            batch = list(islice(rows, _BATCH))
+            batch = list(islice(rows, size))
+            size = BATCH
             if not batch:
                 return
             if lead is None:
@@ -88,7 +102,7 @@ def read_raw(
 
     ``data`` is the file's content, or the path of a file already checked (calamine then
     reads it from disk, so its bytes are not held in memory twice). With ``stream`` the
-    rows of each sheet come as an iterator (:func:`_rows_from_a1`): the caller cleans them
+    rows of each sheet come as :class:`RowBatches`: the caller cleans them
     as they come, so calamine's copy of a sheet never sits beside a raw Python copy of it.
     """
     import python_calamine as pc
@@ -136,7 +150,7 @@ def read_raw(
                     )
                 merges = [(a[0], a[1], b[0], b[1]) for a, b in (cal.merged_cell_ranges or [])]
                 if stream:
-                    raw: Iterable = _rows_from_a1(cal, meta.name)
+                    raw: Iterable = RowBatches(cal, meta.name)
                 else:
                     raw = cal.to_python(skip_empty_area=False)
                 del cal  # the caller builds its own copy: calamine's is freed with ``raw``

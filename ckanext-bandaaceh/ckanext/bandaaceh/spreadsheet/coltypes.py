@@ -131,18 +131,21 @@ def _comma_decimals(texts: list[str]) -> dict[str, Decimal] | None:
     return dict(zip(texts, map(Decimal, digits[1:-1].split("\n"))))
 
 
-def _text_column(values: Sequence[object]) -> Sequence[object]:
-    if set(map(type, values)) <= {str, _NoneType}:
+def _text_column(values: Sequence[object], classes: set[type]) -> Sequence[object]:
+    if classes <= {str, _NoneType}:
         return values
     return [None if v is None else to_text(v) for v in values]
 
 
 class _ColumnScan:
-    """What a column's raw values look like: classes seen, parsed texts, separator votes."""
+    """What a column's raw values look like: classes seen, parsed texts, separator votes.
 
-    def __init__(self, values: Sequence[object], statistics: bool) -> None:
+    ``classes``, when the caller knows them, are the values' classes (NoneType may be among
+    them when no value is None: every decision below is the same either way)."""
+
+    def __init__(self, values: Sequence[object], statistics: bool, classes: set[type] | None = None) -> None:
         self.values = values
-        classes = set(map(type, values))
+        classes = set(map(type, values)) if classes is None else set(classes)
         self.classes = classes
         self.text = not classes <= _PLAIN_CLASSES
         self.has_int = int in classes
@@ -194,7 +197,7 @@ class _ColumnScan:
         """Resolve ambiguous texts (column votes first, then the table's) and return (type, typed values)."""
         values = self.values
         if self.text:
-            return "text", _text_column(values)
+            return "text", _text_column(values, self.classes)
         if self.votes_en != self.votes_id:
             hint = "." if self.votes_en > self.votes_id else None
         else:
@@ -211,11 +214,11 @@ class _ColumnScan:
         zeros = [k for k in ZERO_TOKENS if k in cache and cache[k] is not None and cache[k] == 0]
         if self.has_bool:
             if has_int or has_dec or self.has_date or cache:
-                return "text", _text_column(values)
+                return "text", _text_column(values, self.classes)
             return "boolean", values
         if self.has_date:
             if has_int or has_dec:
-                return "text", _text_column(values)
+                return "text", _text_column(values, self.classes)
             for k in zeros:  # a dash in a date column is no date
                 cache[k] = None
             if self.classes <= {datetime.date, _NoneType}:
@@ -273,14 +276,18 @@ def type_columns(
     code_columns: Sequence[bool] = (),
     *,
     statistics: bool = False,
+    classes: Sequence[set[type]] | None = None,
 ) -> list[tuple[str, Sequence[object]]]:
     """Type each column; ambiguous '5.000'-like texts follow the column's, else the table's, convention.
 
     ``code_columns[j]`` true keeps column j text (identifiers such as 'Kode Rekening', 'NIK').
+    ``classes[j]``, when the caller knows it, is ``set(map(type, columns_values[j]))`` (or that
+    with NoneType added), which then is not counted again.
     Returns (type, typed values) per column, the type one of COLUMN_TYPES; a column that
     needs no conversion comes back as the very sequence that was given (not a copy).
     """
-    scans = [_ColumnScan(v, statistics) for v in columns_values]
+    known = classes if classes is not None else [None] * len(columns_values)
+    scans = [_ColumnScan(v, statistics, k) for v, k in zip(columns_values, known)]
     for scan, code in zip(scans, code_columns):
         if code:
             scan.text = True

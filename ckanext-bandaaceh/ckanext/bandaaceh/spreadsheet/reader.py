@@ -13,7 +13,7 @@ from itertools import compress, islice
 from operator import itemgetter
 
 from . import _rawread
-from ._rawread import RawReadError, RawSheet, _fatal, read_raw
+from ._rawread import RawReadError, RawSheet, RowBatches, _fatal, read_raw
 from .capped import RUN_FILE, CappedChildError, python_executable, run_capped
 from .csvread import decode_text, read_csv_rows
 from .detect import detect_format
@@ -44,7 +44,7 @@ class Sheet:
     asked for the rows, so a long sheet is never turned into rows and back into columns.
     """
 
-    __slots__ = ("name", "merges", "hidden", "_rows", "_columns")
+    __slots__ = ("name", "merges", "hidden", "_rows", "_columns", "_classes")
 
     def __init__(
         self,
@@ -54,6 +54,7 @@ class Sheet:
         hidden: bool = False,
         *,
         columns: list[list[object]] | None = None,
+        column_classes: list[list[tuple[int, frozenset[type]]]] | None = None,
     ) -> None:
         self.name = name
         self.merges: list[Merge] = [] if merges is None else merges
@@ -62,6 +63,8 @@ class Sheet:
             raise ValueError("Sheet takes rows or columns, not both")
         self._rows = rows if rows is not None or columns is not None else []
         self._columns = columns  # equal-length columns, or None once ``rows`` was made
+        # per column, (end row, classes) of consecutive row ranges: see classes_in()
+        self._classes = column_classes if columns is not None else None
 
     @property
     def rows(self) -> list[list[object]]:
@@ -69,12 +72,36 @@ class Sheet:
         if self._rows is None:
             columns = self._columns or []
             self._rows = list(map(list, zip(*columns)))
-            self._columns = None  # the rows may be changed now: they are the sheet
+            self._columns = self._classes = None  # the rows may be changed now: they are the sheet
         return self._rows
 
     @rows.setter
     def rows(self, rows: list[list[object]]) -> None:
-        self._rows, self._columns = rows, None
+        self._rows, self._columns, self._classes = rows, None, None
+
+    def classes_in(self, column: int, start: int, stop: int) -> set[type]:
+        """The classes of the values in rows ``start`` to ``stop - 1`` of a column of
+        :meth:`column_view` (``set(map(type, column[start:stop]))``, except that ``NoneType`` may
+        be in it when no value is None). Known from reading for the ranges the reader cleaned
+        whole; counted for the rest."""
+        values = self._columns[column]  # type: ignore[index]
+        ranges = self._classes[column] if self._classes is not None and column < len(self._classes) else None
+        if not ranges:
+            return set(map(type, values[start:stop]))
+        out: set[type] = set()
+        begin = 0
+        for end, classes in ranges:
+            if end > start and begin < stop:
+                if begin >= start and end <= stop:
+                    out |= classes
+                else:
+                    out.update(map(type, values[max(begin, start):min(end, stop)]))
+            begin = end
+            if begin >= stop:
+                break
+        if begin < stop:  # rows the ranges do not cover
+            out.update(map(type, values[max(begin, start):stop]))
+        return out
 
     def column_view(self) -> list[list[object]] | None:
         """The sheet's columns (``columns[c][r]`` is ``rows[r][c]``) while it holds no rows, else None.
@@ -186,10 +213,9 @@ def _clean_row(row: list[object]) -> list[object]:
 
 
 #: Rows cleaned at once: a chunk is turned into columns, cleaned column by column, and back.
-_CHUNK_ROWS = 4096
-#: The first chunk is small: it holds the titles and the header, whose mixed columns are cleaned
-#: cell by cell, and the rows below them then come in chunks of one class per column.
-_FIRST_CHUNK_ROWS = 64
+#: The first chunk is small (see :class:`~._rawread.RowBatches`, whose batches are the chunks).
+_CHUNK_ROWS = _rawread.BATCH
+_FIRST_CHUNK_ROWS = _rawread.FIRST_BATCH
 _EMPTY_TO_NONE = {"": None}
 #: Classes whose equal values may share one object in a column (equal and hashable, never equal across classes here).
 _SHARED = frozenset({str, int, datetime.date, datetime.datetime})
@@ -201,55 +227,80 @@ class _ColumnCleaner:
     sheet repeats its kecamatan, gampong and dates), which keeps the grid small. A column with
     mostly distinct values stops sharing (the lookup table would cost more than it saves)."""
 
-    __slots__ = ("shared", "seen")
+    __slots__ = ("shared", "seen", "classes")
 
     def __init__(self) -> None:
         self.shared: dict[type, dict[object, object] | None] = {}
         self.seen = 0
+        #: the classes of the chunk cleaned last (NoneType may be among them when no value is None)
+        self.classes: frozenset[type] = _NONE_ONLY
 
     def clean(self, column: Sequence[object]) -> list[object]:
         classes = set(map(type, column))
         self.seen += len(column)
         if len(classes) != 1:
-            return _clean_cells(column)
+            return self._counted(_clean_cells(column))
         cls = classes.pop()
         if cls is str:
             values: Iterable[object] = map(str.strip, column)  # the same object when there is nothing to strip
+            self.classes = _TEXT_OR_NONE
         elif cls is float:
-            integral = list(map(float.is_integer, column))  # False for nan and inf too
-            if not all(integral) or not (-_INT_LIMIT < min(column) and max(column) < _INT_LIMIT):
-                return _clean_floats(column, integral)
+            # is_integer is False for nan and inf too
+            if not all(map(float.is_integer, column)) or not (-_INT_LIMIT < min(column) and max(column) < _INT_LIMIT):
+                return self._counted(_clean_floats(column, list(map(float.is_integer, column))))
             values, cls = map(int, column), int
+            self.classes = _ONE_CLASS[int]
         elif cls in _SHARED:
             values = column
+            self.classes = _ONE_CLASS[cls]
         else:
-            return _clean_cells(column)
+            return self._counted(_clean_cells(column))
         if cls in self.shared:
             table = self.shared[cls]
         else:
             table = self.shared[cls] = {"": None} if cls is str else {}
         values = list(values)
         if table is None:  # sharing stopped for this column
-            return list(map(_EMPTY_TO_NONE.get, values, values)) if cls is str else values
-        out = list(map(table.setdefault, values, values))
-        if len(table) > 1024 and len(table) > self.seen // 2:
-            self.shared[cls] = None
+            out = list(map(_EMPTY_TO_NONE.get, values, values)) if cls is str else values
+        else:
+            out = list(map(table.setdefault, values, values))
+            if len(table) > 1024 and len(table) > self.seen // 2:
+                self.shared[cls] = None
+        if cls is str and out and out[0] is None and out.count(None) == len(out):
+            self.classes = _NONE_ONLY  # blank texts only (calamine gives '' for an empty cell)
+        return out
+
+    def _counted(self, out: list[object]) -> list[object]:
+        self.classes = frozenset(map(type, out))
         return out
 
 
-def _clean_columns(raw_rows: Iterable[list[object]]) -> list[list[object]]:
+_NONE_ONLY: frozenset[type] = frozenset({type(None)})
+_TEXT_OR_NONE: frozenset[type] = frozenset({str, type(None)})
+_ONE_CLASS = {cls: frozenset({cls}) for cls in _SHARED}
+
+
+def _note_classes(ranges: list[tuple[int, frozenset[type]]], end: int, classes: frozenset[type]) -> None:
+    """Record that a column's rows up to ``end`` (from the last range's end) hold ``classes``."""
+    if ranges and ranges[-1][1] == classes:
+        ranges[-1] = (end, classes)
+    else:
+        ranges.append((end, classes))
+
+
+def _clean_columns(
+    raw_rows: Iterable[list[object]], classes: list[list[tuple[int, frozenset[type]]]] | None = None
+) -> list[list[object]]:
     """The cleaned columns (see :class:`Sheet`, all of one length) of calamine's rows, consumed
-    chunk by chunk so that a streamed sheet is never held twice (raw and cleaned)."""
+    chunk by chunk so that a streamed sheet is never held twice (raw and cleaned). ``classes``,
+    when given, receives for each column the classes of its chunks (see :meth:`Sheet.classes_in`)."""
     columns: list[list[object]] = []
     cleaners: list[_ColumnCleaner] = []
+    ranges: list[list[tuple[int, frozenset[type]]]] = [] if classes is None else classes
     height = 0
-    source = iter(raw_rows)
-    size = _FIRST_CHUNK_ROWS
-    while True:
-        chunk = list(islice(source, size))
-        size = _CHUNK_ROWS
-        if not chunk:
-            break
+    # calamine's batches are the chunks; other rows are cut into chunks here
+    chunks = raw_rows.batches if isinstance(raw_rows, RowBatches) else _chunks(raw_rows)
+    for chunk in chunks:
         n = len(chunk)
         width = max(map(len, chunk))
         if width and min(map(len, chunk)) != width:
@@ -257,6 +308,7 @@ def _clean_columns(raw_rows: Iterable[list[object]]) -> list[list[object]]:
         while len(cleaners) < width:
             cleaners.append(_ColumnCleaner())
             columns.append([None] * height)
+            ranges.append([(height, _NONE_ONLY)] if height else [])
         # zip stops at the chunk's width; wider columns of earlier chunks get blanks
         for column, part in zip(columns, map(_ColumnCleaner.clean, cleaners, zip(*chunk))):
             column.extend(part)
@@ -264,7 +316,21 @@ def _clean_columns(raw_rows: Iterable[list[object]]) -> list[list[object]]:
         for column in columns[width:]:
             column.extend([None] * n)
         height += n
+        for j, cleaner in enumerate(cleaners):
+            _note_classes(ranges[j], height, cleaner.classes if j < width else _NONE_ONLY)
     return columns
+
+
+def _chunks(rows: Iterable[list[object]]) -> Iterator[list[list[object]]]:
+    """Rows in lists of ``_FIRST_CHUNK_ROWS``, then ``_CHUNK_ROWS``."""
+    source = iter(rows)
+    size = _FIRST_CHUNK_ROWS
+    while True:
+        chunk = list(islice(source, size))
+        if not chunk:
+            return
+        yield chunk
+        size = _CHUNK_ROWS
 
 
 def _trim_columns(columns: list[list[object]]) -> list[list[object]]:
@@ -370,7 +436,8 @@ def _read_calamine(
         for raw_sheet in raws:
             sheet_name, hidden, raw_rows, merges_raw = raw_sheet
             del raw_sheet
-            columns = _clean_columns(raw_rows)
+            classes: list[list[tuple[int, frozenset[type]]]] = []
+            columns = _clean_columns(raw_rows, classes)
             del raw_rows  # calamine's copy of the sheet goes with it
             merges = [tuple(m) for m in merges_raw]
             if merges:
@@ -380,7 +447,9 @@ def _read_calamine(
                 _apply_merges(rows, merges)
                 sheets.append(Sheet(name=sheet_name, rows=_trim(rows), merges=merges, hidden=hidden))
             else:
-                sheets.append(Sheet(name=sheet_name, columns=_trim_columns(columns), merges=merges, hidden=hidden))
+                columns = _trim_columns(columns)
+                sheets.append(Sheet(name=sheet_name, columns=columns, merges=merges, hidden=hidden,
+                                    column_classes=classes[:len(columns)]))
     except RawReadError as exc:
         raise SpreadsheetError(exc.message, file=name, sheet=exc.sheet, params=exc.params) from None
     return sheets

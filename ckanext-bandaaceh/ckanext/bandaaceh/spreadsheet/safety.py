@@ -39,8 +39,10 @@ measure tables that use large repeat counts against max_cells.
 from __future__ import annotations
 
 import io
+import queue
 import re
 import struct
+import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -69,6 +71,11 @@ RATIO_MIN_SIZE = 1 << 20
 _CHUNK = 2 << 20
 _MAX_TAG = 4 * _CHUNK
 _FIRST_CHUNK = 256 << 10  # measured exactly (every reference); later chunks take the fast path
+#: Members larger than this are inflated in a second thread while the chunks already inflated
+#: are scanned (zlib and RE2 both release the GIL); smaller ones are read in the calling thread.
+_THREADED_MIN = 4 * _CHUNK
+#: Inflated chunks waiting to be scanned: bounds the memory held, and how far inflating runs ahead.
+_AHEAD = 2
 
 # A reference attribute as quick-xml reads it: 'r' after whitespace or a quote ('t="n"r="A1"' is
 # read too), any spacing around '=', either quote. Matched in any case (calamine reads only 'r',
@@ -403,6 +410,67 @@ def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str | None
     return content
 
 
+def _blocks(fh: io.BufferedIOBase) -> Iterator[bytes]:
+    """A zip member's inflated bytes in blocks: the first of ``_FIRST_CHUNK``, then ``_CHUNK``."""
+    block = fh.read(_FIRST_CHUNK)
+    while block:
+        yield block
+        block = fh.read(_CHUNK)
+
+
+_DONE = object()
+
+
+def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The blocks of :func:`_blocks` for a member, with :mod:`zipfile`'s CRC check at its end.
+
+    For a large member a second thread inflates up to ``_AHEAD`` blocks ahead of the caller, so
+    inflating and scanning run on two cores. An error while inflating is raised here, in the
+    caller, at the block where it happened. When the caller stops early (a limit reached, an
+    error in its scan) the thread stops before its next block and is joined.
+    """
+    if info.file_size <= _THREADED_MIN:
+        with zf.open(info) as fh:
+            yield from _blocks(fh)
+        return
+    ready: queue.Queue = queue.Queue(_AHEAD)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def inflate() -> None:
+        try:
+            with zf.open(info) as fh:
+                for block in _blocks(fh):
+                    if not put(block):
+                        return
+        except BaseException as exc:  # zlib.error, BadZipFile (CRC), ...: raised again in the caller
+            put(exc)
+            return
+        put(_DONE)
+
+    worker = threading.Thread(target=inflate, name="bandaaceh-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        worker.join()
+
+
 def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
     zf = open_zip(data, name)
     infos = zf.infolist()
@@ -421,11 +489,9 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
         first = True
         carry = b""
         try:
-            with zf.open(info) as fh:
-                while True:
-                    block = fh.read(_FIRST_CHUNK if first else _CHUNK)
-                    if not block:
-                        break
+            blocks = _inflated(zf, info)
+            try:
+                for block in blocks:
                     inflated += len(block)
                     if inflated > MAX_UNCOMPRESSED_BYTES:
                         raise SpreadsheetError(N_("workbook terurai melebihi batas ukuran"), file=name)
@@ -468,6 +534,8 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                         extent.feed(carry)
                     if is_ods_content and not big_repeat:
                         big_repeat = _BIG_REPEAT.search(gate_tail + carry) is not None
+            finally:
+                blocks.close()  # stops and joins the inflating thread when the scan ends early
         except SpreadsheetError:
             raise
         except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (unknown method), ...

@@ -22,6 +22,10 @@ from .numeric import NULL_TOKENS, parse_number
 from .reader import Sheet, gc_paused
 from .statistics import MONTH_WORDS, apply_statistics, strip_mark
 
+_NoneType = type(None)
+#: Data rows kept as row lists (not runs of the sheet's columns) whose classes are looked at one by one.
+_FEW_ROWS = 256
+
 __all__ = ["Column", "Table", "extract_tables", "COLUMN_TYPES"]
 
 MAX_HEADER_ROWS = 4
@@ -317,6 +321,7 @@ class _Grid:
     """Rows plus the sheet's horizontal merges, with small helpers."""
 
     def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
         self.columns = sheet.column_view()
         self.rows: Sequence[list[object]] = sheet.rows if self.columns is None else _ColumnRows(self.columns)
         self.n = len(self.rows)
@@ -525,17 +530,33 @@ def _suspicious(value: object, header_values: set[object]) -> bool:
     )
 
 
+_NUMBER_CLASSES = frozenset({int, float, bool, Decimal})
+
+
+def _may_need_a_look(classes: set[type], header_values: set[object]) -> bool:
+    """Can a column whose values are of ``classes`` hold a blank, a text or a header value?"""
+    if str in classes or _NoneType in classes:
+        return True
+    header_classes = set(map(type, header_values))
+    return bool(classes & header_classes) or bool(classes & _NUMBER_CLASSES and header_classes & _NUMBER_CLASSES)
+
+
 def _slow_rows(
-    rows: Sequence[list[object]], start: int, header_values: set[object], columns: list[list[object]] | None = None
+    rows: Sequence[list[object]], start: int, header_values: set[object], columns: list[list[object]] | None = None,
+    sheet: Sheet | None = None,
 ) -> list[int]:
     """Sorted indices (from ``start``) of the rows whose first three cells need a closer look.
 
     Every other row is an ordinary data row. Decided per column and per distinct
     value, so that a long sheet costs a few C-level passes, not a Python test per row.
-    ``columns``, when given, are the sheet's columns (``rows`` is then not read).
+    ``columns``, when given, are the sheet's columns (``rows`` is then not read); a column
+    of numbers or dates with no blank (known from ``sheet``) needs no look at all.
     """
     if columns is not None:
-        firsts = [column[start:] for column in columns[:3]] if start < len(rows) else []
+        firsts = [
+            column[start:] for c, column in enumerate(columns[:3])
+            if sheet is None or _may_need_a_look(sheet.classes_in(c, start, len(column)), header_values)
+        ] if start < len(rows) else []
     else:
         region = rows[start:]
         if not region:
@@ -630,6 +651,25 @@ class _Data:
                   for part in self.parts]
         return max(widths, default=0)
 
+    def classes(self, width: int, sheet: Sheet) -> list[set[type]] | None:
+        """Per column, the classes of the data (see :meth:`Sheet.classes_in`) when the data is
+        mostly runs of the sheet's rows; else None (they are counted when typing)."""
+        if self.columns is None or not self.parts or width > len(self.columns):
+            return None
+        lists = [part for part in self.parts if part.__class__ is list]
+        if sum(map(len, lists)) > _FEW_ROWS:
+            return None
+        out: list[set[type]] = []
+        for c in range(width):
+            classes: set[type] = set()
+            for part in self.parts:
+                if part.__class__ is range:
+                    classes |= sheet.classes_in(c, part.start, part.stop)  # type: ignore[union-attr]
+                else:
+                    classes.update(type(row[c]) if c < len(row) else _NoneType for row in part)
+            out.append(classes)
+        return out
+
     def by_column(self, width: int) -> list[Sequence[object]]:
         """The data as ``width`` columns (short rows padded with None)."""
         out: list[list[object]] = [[] for _ in range(width)]
@@ -678,7 +718,7 @@ def _build(
     gap = 0
     end = grid.n
     n = grid.n
-    slow = _slow_rows(rows, r, header_values, columns)
+    slow = _slow_rows(rows, r, header_values, columns, grid.sheet)
     append_data, append_source = data.append, source.append
     while r < n:
         if not gap and data:
@@ -746,8 +786,10 @@ def _build(
     # columns: any with a header or data
     width = max([len(rows[x]) for x in header_rows] + [data.width()])
     by_column = data.by_column(width) if data else [() for _ in range(width)]
+    data_classes = data.classes(width, grid.sheet) if data else None
     used = [
         any(c < len(rows[x]) and rows[x][c] is not None for x in header_rows)
+        or (data_classes is not None and _NoneType not in data_classes[c])
         or by_column[c].count(None) != len(data)
         for c in range(width)
     ]
@@ -759,7 +801,8 @@ def _build(
     raw_columns = [by_column[c] for c in cols]
     n_data = len(data)
     del by_column, data  # unused columns go now; a column typing converts goes once typed
-    typed = type_columns(raw_columns, [bool(_CODE_HEADER.search(nm)) for nm in names], statistics=statistics)
+    typed = type_columns(raw_columns, [bool(_CODE_HEADER.search(nm)) for nm in names], statistics=statistics,
+                         classes=None if data_classes is None else [data_classes[c] for c in cols])
     del raw_columns  # (a column that needed no conversion comes back as the same list)
     kinds = [kind for kind, _ in typed]
     typed_columns = [values for _, values in typed]
