@@ -280,14 +280,6 @@ _TEXT_OR_NONE: frozenset[type] = frozenset({str, type(None)})
 _ONE_CLASS = {cls: frozenset({cls}) for cls in _SHARED}
 
 
-def _note_classes(ranges: list[tuple[int, frozenset[type]]], end: int, classes: frozenset[type]) -> None:
-    """Record that a column's rows up to ``end`` (from the last range's end) hold ``classes``."""
-    if ranges and ranges[-1][1] == classes:
-        ranges[-1] = (end, classes)
-    else:
-        ranges.append((end, classes))
-
-
 def _clean_columns(
     raw_rows: Iterable[list[object]], classes: list[list[tuple[int, frozenset[type]]]] | None = None
 ) -> list[list[object]]:
@@ -317,7 +309,8 @@ def _clean_columns(
             column.extend([None] * n)
         height += n
         for j, cleaner in enumerate(cleaners):
-            _note_classes(ranges[j], height, cleaner.classes if j < width else _NONE_ONLY)
+            # one range per chunk: a table starting or ending inside one counts at most that chunk
+            ranges[j].append((height, cleaner.classes if j < width else _NONE_ONLY))
     return columns
 
 

@@ -218,19 +218,22 @@ class _XlsxExtent:
             self._unusual_key = key
         return self._unusual
 
-    def feed(self, chunk: bytes) -> None:
-        """Measure one chunk; chunks must not cut a tag (see :func:`_check_zip`)."""
+    def feed(self, chunk: bytes, end: int | None = None) -> None:
+        """Measure one chunk, ``chunk[:end]`` (read in place, not copied); chunks must not cut a
+        tag (see :func:`_check_zip`)."""
+        if end is None:
+            end = len(chunk)
         if self.max_row:
-            last = chunk.rfind(b"<row")
+            last = chunk.rfind(b"<row", 0, end)
             if last == -1:  # a namespace prefix ('<x:row')
-                colon = chunk.rfind(b":row")
+                colon = chunk.rfind(b":row", 0, end)
                 last = chunk.rfind(b"<", 0, colon) if colon != -1 else -1
             if last != -1:
-                m = _LAST_ROW.match(chunk, last)
+                m = _LAST_ROW.match(chunk, last, end)
                 if m and len(m.group(1)) <= _MAX_DIGITS:
                     self.max_row = max(self.max_row, int(m.group(1)))
-        if self._unusual_pattern().search(chunk) is not None:
-            self._exact(chunk)
+        if self._unusual_pattern().search(chunk, 0, end) is not None:
+            self._exact(chunk[:end])
 
     def cells(self, widest_row: int) -> int:
         """The rectangle's size; ``widest_row`` (most <c> tags in one <row>) counts where positions are implied."""
@@ -521,11 +524,13 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                             continue
                     elif cut <= 0 or len(chunk) - cut > 4096:
                         cut = max(len(chunk) - 64, 0)
-                    head, carry = chunk[:cut], chunk[cut:]
-                    _scan_dtd(head, member, name)
+                    # chunk[:cut] is scanned in place (a 2 MiB copy less per chunk); carry is short
+                    carry = chunk[cut:]
+                    _scan_dtd(chunk, member, name, cut)
                     if extent is not None:
-                        extent.feed(head)
+                        extent.feed(chunk, cut)
                     if is_ods_content and not big_repeat:  # with the tail before, so no attribute is cut
+                        head = chunk[:cut]
                         big_repeat = _BIG_REPEAT.search(gate_tail + head) is not None
                         gate_tail = head[-32:]
                 if carry:
@@ -556,10 +561,13 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
             )
 
 
-def _scan_dtd(chunk: bytes, member: str, name: str) -> None:
-    if b"!" in chunk and b"<!" in chunk:  # '!' is rare in sheet XML and found at memchr speed
+def _scan_dtd(chunk: bytes, member: str, name: str, end: int | None = None) -> None:
+    """Refuse a DTD or entity declaration in ``chunk[:end]``."""
+    if end is None:
+        end = len(chunk)
+    if chunk.find(b"!", 0, end) != -1 and chunk.find(b"<!", 0, end) != -1:  # '!' is rare in sheet XML: memchr speed
         for marker in _DTD:
-            if marker in chunk:
+            if chunk.find(marker, 0, end) != -1:
                 raise SpreadsheetError(
                     N_("anggota zip '{member}' mendeklarasikan DTD atau entitas XML, yang tidak pernah "
                        "diperlukan spreadsheet; ditolak demi keamanan"),
