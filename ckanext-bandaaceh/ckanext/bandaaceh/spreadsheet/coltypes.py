@@ -158,7 +158,9 @@ class _ColumnScan:
         if self.text or str not in classes:
             return
         texts = [v for v in set(values) if v.__class__ is str]
-        dirty = {v: strip_control(v) or None for v in texts if _CONTROL.search(v)}
+        # one search over all the distinct texts ('\n' is no control character here), then text by text
+        dirty = ({v: strip_control(v) or None for v in texts if _CONTROL.search(v)}
+                 if _CONTROL.search("\n".join(texts)) else None)
         if dirty:  # NUL and other control characters ('_x0000_' in xlsx) never reach a table
             self.values = values = list(map(dirty.get, values, values))
             self.classes = classes = set(map(type, values))

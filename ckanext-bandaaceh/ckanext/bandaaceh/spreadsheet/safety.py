@@ -70,12 +70,12 @@ MAX_COMPRESSION_RATIO = 200  # per member larger than RATIO_MIN_SIZE; zip bombs 
 RATIO_MIN_SIZE = 1 << 20
 _CHUNK = 2 << 20
 _MAX_TAG = 4 * _CHUNK
-_FIRST_CHUNK = 256 << 10  # measured exactly (every reference); later chunks take the fast path
+_FIRST_CHUNK = 64 << 10  # measured exactly (every reference; ~900 cells); later chunks take the fast path
 #: Members larger than this are inflated in a second thread while the chunks already inflated
 #: are scanned (zlib and RE2 both release the GIL); smaller ones are read in the calling thread.
 _THREADED_MIN = 4 * _CHUNK
 #: Inflated chunks waiting to be scanned: bounds the memory held, and how far inflating runs ahead.
-_AHEAD = 2
+_AHEAD = 1
 
 # A reference attribute as quick-xml reads it: 'r' after whitespace or a quote ('t="n"r="A1"' is
 # read too), any spacing around '=', either quote. Matched in any case (calamine reads only 'r',
@@ -529,10 +529,10 @@ def _check_zip(data: bytes, fmt: str, name: str, max_cells: int) -> None:
                     _scan_dtd(chunk, member, name, cut)
                     if extent is not None:
                         extent.feed(chunk, cut)
-                    if is_ods_content and not big_repeat:  # with the tail before, so no attribute is cut
-                        head = chunk[:cut]
-                        big_repeat = _BIG_REPEAT.search(gate_tail + head) is not None
-                        gate_tail = head[-32:]
+                    if is_ods_content and not big_repeat:  # the seam with the tail before too, so no attribute is cut
+                        big_repeat = (_BIG_REPEAT.search(chunk, 0, cut) is not None
+                                      or _BIG_REPEAT.search(gate_tail + chunk[:min(cut, 32)]) is not None)
+                        gate_tail = chunk[max(cut - 32, 0):cut]
                 if carry:
                     _scan_dtd(carry, member, name)
                     if extent is not None:
