@@ -10,7 +10,9 @@ exception). So, for zip-based formats (xlsx, ods) we:
   compression ratio per member (zip bombs);
 * inflate every member ourselves, in chunks, with the CRC check of
   :mod:`zipfile` (which also catches members that lie about their size, and
-  truncated or corrupt archives);
+  truncated or corrupt archives). A large member is inflated in a second thread,
+  one chunk ahead of the scan below (zlib and RE2 both release the GIL, so the two
+  run on two cores); the thread stops, and is joined, whenever the scan ends;
 * refuse any XML member with a DTD (``<!DOCTYPE`` / ``<!ENTITY``): no valid
   OOXML or ODF part has one. (calamine's XML parser, quick-xml, does not expand
   user-defined entities anyway: billion-laughs and XXE payloads make it fail
