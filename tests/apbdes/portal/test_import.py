@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import signal
 import socket
+import subprocess
+import threading
+import time
 import zipfile
 from decimal import Decimal
 
 import pytest
 import redis
 
-import ckan.lib.redis as ckan_redis
 import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.lib.redis import connect_to_redis
@@ -489,12 +493,58 @@ def test_transparency_shared_by_web_processes_in_redis_never_stale_and_computed_
     with socket.socket() as s:  # a loopback port nothing listens on: Redis "down"
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    monkeypatch.setattr(ckan_redis, "_connection_pool", redis.ConnectionPool.from_url(f"redis://127.0.0.1:{port}/0"))
+    monkeypatch.setitem(tk.config, "ckan.redis.url", f"redis://127.0.0.1:{port}/0")
     with pytest.raises(redis.ConnectionError):
-        connect_to_redis().ping()
+        transparency_module._share_redis().ping()  # the share's own client follows the URL
     down = fresh_process()
     assert belanja(down) == second and computing == [1]
     assert transparency_module.transparency(2025) == down and computing == [1]  # kept in memory meanwhile
+
+
+def test_a_hung_redis_does_not_hang_the_overview(app, operator, budget_file, monkeypatch):
+    """A Redis that accepts connections but never answers (a real redis-server stopped with SIGSTOP):
+    the overview is computed once ``bandaaceh.transparency.redis_timeout`` has passed. With CKAN's own
+    client the read would wait for the URL's socket_timeout (years, for the harvest consumers)."""
+    org, user = operator(KAMPUNG_BARU)
+    path = budget_file(KAMPUNG_BARU, "Kampung Baru", "Baiturrahman", seed=31)
+    assert run_import(user["name"], path, gampong=org["name"], tahun=2025)["published"]
+    if transparency_module._sharing is not None:
+        transparency_module._sharing.join(30)
+    transparency_module._cached.clear()
+    transparency_module._held.clear()
+    expected = transparency_module.transparency(2025)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        probe = redis.Redis(port=port, socket_timeout=5)
+        for _ in range(100):
+            try:
+                if probe.ping():
+                    break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        os.kill(server.pid, signal.SIGSTOP)  # hung: the kernel still accepts connections for it
+        monkeypatch.setitem(tk.config, "ckan.redis.url", f"redis://127.0.0.1:{port}/0?socket_timeout=315360000")
+        monkeypatch.setitem(tk.config, "bandaaceh.transparency.redis_timeout", 0.5)
+        transparency_module._cached.clear()
+        transparency_module._held.clear()
+        answers: list = []
+        reader = threading.Thread(target=lambda: answers.append(transparency_module.transparency(2025)), daemon=True)
+        reader.start()
+        reader.join(60)
+        assert not reader.is_alive(), "the overview waited for a hung Redis"
+        assert answers == [expected]
+        if transparency_module._sharing is not None:  # storing the answer gives up too
+            transparency_module._sharing.join(60)
+            assert not transparency_module._sharing.is_alive()
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+        server.terminate()
+        server.wait(30)
 
 
 def test_formula_cells_are_neutralised_in_every_budget_csv_but_exact_in_the_datastore(app, operator, tmp_path):

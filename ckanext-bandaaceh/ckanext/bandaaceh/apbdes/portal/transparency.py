@@ -23,7 +23,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import msgspec
 import redis
-from ckan.lib.redis import connect_to_redis
+import redis.connection
 
 from ckanext.bandaaceh import apbdes, reference
 from ckanext.bandaaceh.apbdes import fiscal
@@ -230,6 +230,25 @@ def _shared_ttl() -> int:
     return tk.config.get("bandaaceh.transparency.shared_ttl")
 
 
+_share_pool: redis.ConnectionPool | None = None
+_share_pool_for: tuple[str, float] | None = None
+
+
+def _share_redis() -> redis.Redis:
+    """A client of ``ckan.redis.url`` for the overviews shared between web processes that gives up
+    after ``bandaaceh.transparency.redis_timeout`` seconds. CKAN's own client waits as long as the
+    URL says, and the portal's URL says years (the harvest consumers block on Redis); a Redis that
+    hangs (not one that refuses) must not hang a page, which then computes the overview itself."""
+    global _share_pool, _share_pool_for
+    url = tk.config.get("ckan.redis.url")
+    timeout = float(tk.config.get("bandaaceh.transparency.redis_timeout"))
+    if _share_pool is None or _share_pool_for != (url, timeout):
+        kwargs = redis.connection.parse_url(url)
+        kwargs.update(socket_timeout=timeout, socket_connect_timeout=timeout)
+        _share_pool, _share_pool_for = redis.ConnectionPool(**kwargs), (url, timeout)
+    return redis.Redis(connection_pool=_share_pool)
+
+
 def _shared_key(params: tuple[Any, ...]) -> str:
     text = msgspec.json.encode([tk.config.get("ckan.site_id"), _CODE, list(params)])
     return SHARED_PREFIX + hashlib.blake2b(text, digest_size=20).hexdigest()
@@ -244,7 +263,7 @@ def _shared_get(params: tuple[Any, ...], seen: tuple[bytes, bytes]) -> bytes | N
     head = _SHARED_FORMAT + seen[0] + seen[1]
     key = _shared_key(params)
     try:
-        conn = connect_to_redis()
+        conn = _share_redis()
         # the head first (a few bytes): after a publication the kept answer is not sent for nothing
         if conn.getrange(key, 0, len(head) - 1) != head:
             return None
@@ -281,7 +300,7 @@ def _shared_put(key: str, read: tuple[bytes, bytes], encoded: bytes, ttl: int) -
     if len(value) > MAX_SHARED_BYTES:
         return
     try:
-        connect_to_redis().set(key, value, ex=ttl)
+        _share_redis().set(key, value, ex=ttl)
     except redis.RedisError as exc:
         log.warning("transparency: Redis unavailable, overview not shared (%s)", exc)
 
@@ -289,7 +308,7 @@ def _shared_put(key: str, read: tuple[bytes, bytes], encoded: bytes, ttl: int) -
 def forget_shared() -> int:
     """Delete every overview shared in Redis (of every site using this Redis database); the
     number deleted. Never needed for correctness (answers are checked against Solr)."""
-    conn = connect_to_redis()
+    conn = _share_redis()
     keys = list(conn.scan_iter(match=SHARED_PREFIX + "*", count=1000))
     return conn.delete(*keys) if keys else 0
 
